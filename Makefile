@@ -1,0 +1,30 @@
+# Every target sets up .venv itself: a fresh machine needs only Python 3.11 and make.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test check lint rules-check bench clean-outputs
+
+$(BIN)/speechclean: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+## make run: clean seeds/ into clean/ and print the summary
+run: $(BIN)/speechclean
+	$(BIN)/speechclean clean seeds -o clean
+
+## make test: the whole test suite (ruff, rule examples, tests)
+test: $(BIN)/speechclean
+	$(BIN)/ruff check src tests
+	$(BIN)/speechclean rules check
+	$(BIN)/python -m pytest -q
+
+check: test
+
+lint: $(BIN)/speechclean
+	$(BIN)/ruff check src tests
+
+rules-check: $(BIN)/speechclean
+	$(BIN)/speechclean rules check

@@ -1,0 +1,206 @@
+"""decode: bytes -> text, with the encoding and how sure we are.
+
+Order: BOM, strict UTF-8, strict decodes of the few real candidates (GB18030, Big5-HKSCS,
+UTF-16 without BOM) scored by how plausible the text they yield is, and chardet on a bounded
+sample only when nothing decodes strictly. Plausibility matters because the legacy codecs
+accept each other's bytes: Big5 read as GBK (or GBK as Big5) "decodes" into rare-character
+nonsense, which the score rejects in favour of common Chinese.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from .errors import NotTextError
+
+SAMPLE_BYTES = 64 * 1024  # what chardet and the scorer look at: enough to decide, cheap
+SCORE_CHARS = 20_000
+
+# The ~500 most frequent characters of modern Chinese; their Traditional forms are added at
+# first use. Real text draws over half its Han characters from this set; mis-decoded bytes
+# land on it a few percent of the time.
+_FREQUENT = (
+    "的一是不了人我在有他这为之大来以个中上们到说国和地也子时道出而要于就下得可你年生自会那后"
+    "能对着事其里所去行过家十用发天如然作方成者多日都三小军二无同么经法当起与好看学进种将还分此"
+    "心前面又定见只主没公从知头意己现开外已很最手本高正动长把回但部老话相加利等间体明问文新四向"
+    "实命工全期重点制度展建设业产展力量机关民政府市区县省委书记会议城管理服务社会经济发展推进"
+    "工作落实责任要求加强提高坚持全面深入切实确保问题组织领导干部群众基层单位部门建设创新改革"
+    "开放安全稳定质量水平能力体系机制标准目标任务措施情况活动环境文明精神思想认识形势意见方面"
+    "重要必须进一步继续深化完善积极主动努力各级各类通过结合根据按照围绕进行开展做好取得成效明显"
+    "提升增强树立形成推动实现保障支持参与共同强化规范严格认真扎实有效持续常态长效治理监督检查考"
+    "核评价测评整改问题短板薄弱环节突出重点难点今年去年以来当前目前下一步同志们大家我们今天召开"
+    "主要这次次些每样还更最很非常特别尤其比较正在已经曾经将要可以能够应该需要必须一定不断始终"
+    "代表人民党中央国家社会主义特色新时代习近平总书记重要讲话指示批示精神学习贯彻宣传教育培训"
+    "信息网络数据技术科技产业企业项目投资资金财政预算收入增长经济市场消费生产销售农业农村乡村"
+    "城乡居民生活就业收入保障医疗卫生健康教育文化旅游交通道路公路铁路水利能源生态环保污染防治"
+    "法律法规制度政策规划计划方案办法意见通知报告总结汇报材料发言致辞讲话会议大会座谈动员部署"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    confidence: float  # 0..1
+    replaced: int = 0  # undecodable byte sequences replaced by U+FFFD
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_HAN = regex.compile(r"\p{Han}")
+_BAD = regex.compile(r"[\p{Co}\p{Cn}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+_MOJIBAKE = regex.compile(r"锟斤拷|烫烫烫|屯屯屯|Ã.|â€|ï»¿|[鍦鐨鏄浜]{2}")
+_CONTROL = regex.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+@lru_cache(maxsize=1)
+def _frequent_chars() -> frozenset[str]:
+    chars = set(_FREQUENT)
+    try:
+        from .convert import simplified_to_traditional
+
+        chars |= set(simplified_to_traditional(_FREQUENT))
+    except Exception:  # pragma: no cover - OpenCC missing only in broken installs
+        pass
+    return frozenset(chars)
+
+
+def plausibility(text: str) -> float:
+    """How much ``text`` looks like real Chinese (or plain text): roughly 0..1."""
+    sample = text[:SCORE_CHARS]
+    if not sample:
+        return 1.0
+    han = _HAN.findall(sample)
+    bad = len(_BAD.findall(sample)) + 5 * len(_MOJIBAKE.findall(sample))
+    if han:
+        frequent = _frequent_chars()
+        score = sum(c in frequent for c in han) / len(han)
+    else:
+        score = 0.5  # no Han at all: judge on junk characters alone
+    return max(0.0, score - 3 * bad / len(sample))
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:SAMPLE_BYTES]
+    if not head:
+        return False
+    return len(_CONTROL.findall(head)) > max(8, len(head) // 200)
+
+
+def _utf16_guess(data: bytes) -> str | None:
+    """UTF-16 without a BOM: ASCII characters (newlines, digits) leave NULs on one side."""
+    head = data[: SAMPLE_BYTES & ~1]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    if odd > 2 * even and odd >= 2:
+        return "utf-16-le"
+    if even > 2 * odd and even >= 2:
+        return "utf-16-be"
+    return None
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+_CHARDET_TO_CODEC = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "big5": "big5hkscs",
+    "big5hkscs": "big5hkscs",
+    "cp950": "big5hkscs",
+    "euc-tw": "big5hkscs",
+    "hz-gb-2312": "gb18030",
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8",
+    "ascii": "utf-8",
+    "utf-16": "utf-16",
+    "utf-16le": "utf-16-le",
+    "utf-16be": "utf-16-be",
+}
+
+LEGACY_CANDIDATES = ("gb18030", "big5hkscs")
+
+
+def _chardet_guess(data: bytes) -> tuple[str | None, float]:
+    import chardet  # only here: it is slow to import and rarely needed
+
+    found = chardet.detect(data[:SAMPLE_BYTES])
+    name = (found.get("encoding") or "").lower()
+    return _CHARDET_TO_CODEC.get(name, name or None), float(found.get("confidence") or 0.0)
+
+
+def _confidence(score: float, runner_up: float) -> float:
+    # A real document scores ~0.5-0.8; a clear margin over the next candidate adds trust.
+    base = min(1.0, score / 0.5)
+    margin = min(1.0, max(0.0, score - runner_up) / 0.3)
+    return round(max(0.05, min(1.0, 0.5 * base + 0.5 * margin * base)), 3)
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode scraped bytes. Raises ``NotTextError`` for binary input."""
+    if not data:
+        return Decoded("", "utf-8", 1.0)
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            text = data[len(bom) :].decode(name, errors="replace")
+            return Decoded(text, name, 1.0, text.count("\ufffd"))
+
+    utf16 = _utf16_guess(data)
+    if utf16:
+        text = _strict(data, utf16)
+        if text is not None and plausibility(text) > 0.2:
+            return Decoded(text, utf16, 0.9)
+    if b"\x00" in data[:SAMPLE_BYTES] or _looks_binary(data):
+        raise NotTextError("binary file (NUL or control bytes), not text")
+
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return Decoded(text, "utf-8" if not data.isascii() else "ascii", 1.0)
+
+    # Strict decodes of the legacy candidates, scored.
+    scored: list[tuple[float, str, str]] = []
+    for enc in LEGACY_CANDIDATES:
+        cand = _strict(data, enc)
+        if cand is not None:
+            scored.append((plausibility(cand), enc, cand))
+    if scored:
+        scored.sort(key=lambda t: t[0], reverse=True)
+        best, enc, cand = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        if best >= 0.15:
+            return Decoded(cand, enc, _confidence(best, runner_up))
+
+    # Nothing decodes cleanly: a few bad bytes in a real file. Ask chardet on a sample,
+    # then let plausibility (minus replacements) choose among its guess and the usual ones.
+    guess, _ = _chardet_guess(data)
+    options = dict.fromkeys([g for g in (guess,) if g] + ["utf-8", *LEGACY_CANDIDATES])
+    best_tuple: tuple[float, str, str, int] | None = None
+    for enc in options:
+        try:
+            cand = data.decode(enc, errors="replace")
+        except LookupError:
+            continue
+        bad = cand.count("\ufffd")
+        score = plausibility(cand) - 20 * bad / max(1, len(cand))
+        if best_tuple is None or score > best_tuple[0]:
+            best_tuple = (score, enc, cand, bad)
+    assert best_tuple is not None
+    score, enc, cand, bad = best_tuple
+    return Decoded(cand, enc, _confidence(max(score, 0.0), 0.0), bad)

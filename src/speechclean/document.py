@@ -1,0 +1,130 @@
+"""Edits, change records and the bookkeeping that maps them back to input lines.
+
+Every text stage works the same way: it looks at the current text and proposes a sorted
+list of non-overlapping ``Edit``s (replace ``text[start:end]`` by ``new``). The pipeline
+applies them and turns each into a ``Change`` record. Preview, ``--diff``, the report and
+the summary all read these records; nothing else describes what happened to a file.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``text[start:end]`` with ``new`` (offsets in the text the edit was found in)."""
+
+    start: int
+    end: int
+    new: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One thing a stage changed, as the user sees it.
+
+    ``line`` is the 1-based line of the document as it entered the text stages (the input
+    file's own line numbering). ``start``/``end`` are offsets in the text *at the moment the
+    change was made* (all changes of one step share the same text), so applying the
+    changes' inverses in reverse order gives back the text the stages started from.
+    """
+
+    stage: str
+    rule: str
+    category: str
+    action: str
+    line: int
+    start: int
+    end: int
+    old: str
+    new: str
+    step: int = 0  # index of the step application that made it, for ordered undo
+
+    @property
+    def removed(self) -> bool:
+        return self.new == ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply sorted, non-overlapping edits in one pass."""
+    if not edits:
+        return text
+    out: list[str] = []
+    pos = 0
+    for e in edits:
+        out.append(text[pos : e.start])
+        out.append(e.new)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def undo_changes(text: str, changes: list[Change]) -> str:
+    """Give back the text before ``changes`` were applied (inverse of the pipeline's steps)."""
+    by_step: dict[int, list[Change]] = {}
+    for c in changes:
+        by_step.setdefault(c.step, []).append(c)
+    for step in sorted(by_step, reverse=True):
+        group = sorted(by_step[step], key=lambda c: c.start)
+        # Within a step, offsets refer to the pre-step text; rebuild it left to right.
+        out: list[str] = []
+        pos = 0  # position in the post-step text
+        shift = 0  # post-step offset minus pre-step offset so far
+        for c in group:
+            new_start = c.start + shift
+            out.append(text[pos:new_start])
+            out.append(c.old)
+            pos = new_start + len(c.new)
+            shift += len(c.new) - (c.end - c.start)
+        out.append(text[pos:])
+        text = "".join(out)
+    return text
+
+
+class LineMap:
+    """Maps offsets in the current text back to line numbers of the original text.
+
+    Each applied step is remembered as the sorted edits it made; mapping an offset walks the
+    steps backwards with a binary search per step, so it stays cheap for long documents.
+    """
+
+    def __init__(self, original: str) -> None:
+        self._line_starts = [0]
+        find = original.find
+        i = find("\n")
+        while i != -1:
+            self._line_starts.append(i + 1)
+            i = find("\n", i + 1)
+        # per step: (new_starts, new_ends, old_starts, old_ends)
+        self._steps: list[tuple[list[int], list[int], list[int], list[int]]] = []
+
+    def push(self, edits: list[Edit]) -> None:
+        new_starts, new_ends, old_starts, old_ends = [], [], [], []
+        shift = 0
+        for e in edits:
+            ns = e.start + shift
+            new_starts.append(ns)
+            new_ends.append(ns + len(e.new))
+            old_starts.append(e.start)
+            old_ends.append(e.end)
+            shift += len(e.new) - (e.end - e.start)
+        self._steps.append((new_starts, new_ends, old_starts, old_ends))
+
+    def original_offset(self, pos: int) -> int:
+        for new_starts, new_ends, old_starts, old_ends in reversed(self._steps):
+            i = bisect.bisect_right(new_starts, pos) - 1
+            if i < 0:
+                continue
+            if pos < new_ends[i]:
+                pos = old_starts[i]  # inside inserted text: map to where it was inserted
+            else:
+                pos = old_ends[i] + (pos - new_ends[i])
+        return pos
+
+    def line_of(self, pos: int) -> int:
+        return bisect.bisect_right(self._line_starts, self.original_offset(pos))

@@ -1,0 +1,105 @@
+"""Finding input files, mirroring trees, and atomic writes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import UsageError
+
+TEMP_PREFIX = ".speechclean-"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One input file and where its output goes."""
+
+    path: Path  # the input
+    rel: str  # its path relative to its SRC (POSIX), also its path under DST
+    output: Path | None  # None when nothing is written (--diff, --check)
+
+
+def iter_inputs(src: Path, glob: str = "*.txt") -> Iterator[tuple[Path, str]]:
+    """Files under ``src`` matching ``glob`` (on the path relative to ``src``), sorted.
+
+    A file given directly is taken whatever its name. Symlinked directories are not
+    followed, so a symlink loop cannot trap the walk; symlinked files are read.
+    """
+    if src.is_file():
+        yield src, src.name
+        return
+    pattern = PurePosixPath(glob)
+    for root, dirs, files in os.walk(src, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(TEMP_PREFIX))
+        base = Path(root)
+        for name in sorted(files):
+            if name.startswith(TEMP_PREFIX):
+                continue
+            rel = (base / name).relative_to(src).as_posix()
+            if PurePosixPath(rel).match(str(pattern)):
+                yield base / name, rel
+
+
+def plan(sources: list[Path], dest: Path | None, glob: str = "*.txt") -> list[Job]:
+    """The jobs of a run: each SRC tree mirrored under DST. Raises ``UsageError``."""
+    for src in sources:
+        if not src.exists():
+            raise UsageError(f"{src}: no such file or directory")
+    if dest is not None:
+        check_destination(sources, dest)
+    jobs = []
+    seen: dict[Path, Path] = {}
+    for src in sources:
+        for path, rel in iter_inputs(src, glob):
+            output = dest / rel if dest is not None else None
+            if output is not None:
+                if output in seen:
+                    raise UsageError(
+                        f"{path} and {seen[output]} would both be written to {output}"
+                    )
+                seen[output] = path
+            jobs.append(Job(path, rel, output))
+    return jobs
+
+
+def check_destination(sources: list[Path], dest: Path) -> None:
+    """Refuse a DST that is a SRC, lies inside one, or is an existing file."""
+    dest_r = dest.resolve()
+    if dest.exists() and not dest.is_dir():
+        raise UsageError(f"{dest}: the output must be a directory")
+    for src in sources:
+        src_r = src.resolve()
+        src_dir = src_r if src_r.is_dir() else src_r.parent
+        if dest_r == src_dir or src_dir in dest_r.parents:
+            raise UsageError(
+                f"refusing to write into {dest}: it is or lies inside the input {src}"
+            )
+
+
+def atomic_write(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` via a temp file and rename; never a half-written file.
+
+    Returns False (and leaves the file alone) when it already holds exactly ``data``.
+    """
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        # Ctrl-C or a full disk: leave no temp file behind
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return True

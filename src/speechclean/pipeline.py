@@ -1,0 +1,254 @@
+"""The cleaning pipeline: decode -> normalize -> convert -> rules -> reflow (-> write).
+
+``Pipeline`` is a plain, picklable object: build it once (rules are compiled then) and call
+``clean()`` on bytes or text. Every positional edit of the rules and reflow stages becomes a
+``Change``; ``Result`` carries them with the text, so preview, ``--diff``, the report and
+the summary all read the same records.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import regex
+
+from . import __version__
+from .convert import DEFAULT_CONFIG, needs_conversion, opencc_version, to_simplified, traditional_count
+from .decode import Decoded, decode
+from .document import Change, Edit, LineMap, apply_edits
+from .reflow import FIXES
+from .rules import DEFAULT_TIMEOUT, RuleBook, RuleSet, load_rules
+
+STAGES = ("decode", "normalize", "convert", "rules", "reflow", "write")
+MAX_ROUNDS = 3  # rules + reflow repeat until nothing changes (idempotence), at most this often
+OVERCLEAN_RATIO = 0.5
+LONG_LINE = 100
+
+_NEWLINES = regex.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
+_INVISIBLE = regex.compile(r"[\ufeff\u200b\u200c\u200d\u2060\u180e\u00ad]")
+_VISIBLE = regex.compile(r"\S")
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    code: str  # empty | replaced-bytes | low-confidence | over-cleaning | long-line-dropped
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass
+class Result:
+    """What cleaning one document gave."""
+
+    name: str
+    text: str  # the clean text
+    source: str  # the text as it entered the rules stage (decoded, normalized, converted)
+    encoding: str
+    confidence: float
+    converted: bool
+    sites: list[str]
+    changes: list[Change] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what decode/normalize/convert did
+    bytes_in: int = 0
+
+    @property
+    def data(self) -> bytes:
+        return self.text.encode("utf-8")
+
+    def removed(self) -> dict:
+        """Lines and characters removed, by category and by rule id."""
+        lines_cat: Counter = Counter()
+        chars_cat: Counter = Counter()
+        lines_rule: Counter = Counter()
+        for c in self.changes:
+            if c.category == "layout":
+                continue
+            n_lines = removed_lines(c)
+            lines_cat[c.category] += n_lines
+            lines_rule[c.rule] += n_lines
+            chars_cat[c.category] += max(0, len(c.old) - len(c.new))
+        return {
+            "lines_by_category": dict(sorted(lines_cat.items())),
+            "chars_by_category": dict(sorted(chars_cat.items())),
+            "lines_by_rule": dict(sorted(lines_rule.items())),
+            "hits_by_rule": dict(sorted(Counter(c.rule for c in self.changes).items())),
+        }
+
+
+WHOLE_LINE_ACTIONS = frozenset({"drop-line", "truncate-after", "truncate-before"})
+
+
+def removed_lines(change: Change) -> int:
+    """Non-blank lines a change removed whole (a fragment inside a line counts as none)."""
+    if change.action not in WHOLE_LINE_ACTIONS:
+        return 0
+    return sum(1 for line in change.old.split("\n") if line.strip())
+
+
+class Pipeline:
+    """Cleans documents with one loaded rule book. Picklable; build once, reuse."""
+
+    def __init__(
+        self,
+        book: RuleBook,
+        site: str | None = None,
+        convert: str = DEFAULT_CONFIG,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        if site is not None and book.site(site) is None:
+            from .errors import UsageError
+
+            known = ", ".join(s.name for s in book.sites) or "none"
+            raise UsageError(f"unknown site {site!r} (known: {known})")
+        self.book = book
+        self.site = site
+        self.convert = convert
+        self.timeout = timeout
+
+    @classmethod
+    def from_rules(cls, rule_dirs=(), site: str | None = None, builtin: bool = True, **kw):
+        return cls(load_rules(rule_dirs, builtin=builtin), site=site, **kw)
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever the same input could clean differently."""
+        return (
+            f"speechclean {__version__}; rules {self.book.digest}; opencc {opencc_version()}; "
+            f"site {self.site or '-'}; convert {self.convert}"
+        )
+
+    def provenance(self) -> dict:
+        return {
+            "speechclean": __version__,
+            "opencc": opencc_version(),
+            "rules": self.book.digest,
+            "site": self.site,
+            "convert": self.convert,
+        }
+
+    # ------------------------------------------------------------------ stages
+    def _detect(self, text: str) -> list[RuleSet]:
+        if self.site is not None:
+            return [self.book.site(self.site)]
+        return [s for s in self.book.sites if s.matches(text, self.timeout)]
+
+    def clean(self, data: bytes | str, name: str = "<input>") -> Result:
+        if isinstance(data, str):
+            decoded = Decoded(data, "unicode", 1.0)
+            bytes_in = len(data.encode("utf-8", errors="replace"))
+        else:
+            decoded = decode(data)
+            bytes_in = len(data)
+        notes: list[str] = []
+        warnings: list[Warning] = []
+        if decoded.replaced:
+            warnings.append(Warning(
+                "replaced-bytes",
+                f"{decoded.replaced} undecodable byte sequence(s) replaced with U+FFFD",
+            ))
+        if decoded.confidence < 0.5:
+            warnings.append(Warning(
+                "low-confidence", f"encoding {decoded.encoding} guessed with low confidence"
+            ))
+
+        text = self._normalize(decoded.text, notes)
+        if not text.strip():
+            warnings.append(Warning("empty", "the input has no text"))
+
+        early = self._detect(text)
+        config = next((s.convert for s in early if s.convert), self.convert)
+        converted = False
+        if needs_conversion(text, config):
+            n = traditional_count(text, config)
+            text = to_simplified(text, config)
+            converted = True
+            notes.append(f"convert: {n} Traditional characters converted with OpenCC {config}")
+
+        source = text
+        changes: list[Change] = []
+        linemap = LineMap(source)
+        step = 0
+
+        def apply(text: str, edits: list[Edit], stage: str, rule: str, category: str,
+                  action: str) -> str:
+            nonlocal step
+            if not edits:
+                return text
+            for e in edits:
+                changes.append(Change(stage, rule, category, action, linemap.line_of(e.start),
+                                      e.start, e.end, text[e.start:e.end], e.new, step))
+            linemap.push(edits)
+            step += 1
+            return apply_edits(text, edits)
+
+        sites = list(early)
+        for round_ in range(MAX_ROUNDS):
+            before = text
+            for rs in self.book.common:
+                for rule in rs.rules:
+                    text = apply(text, rule.find_edits(text, self.timeout), "rules", rule.id,
+                                 rule.category, rule.action)
+                if round_ == 0 and self.site is None:
+                    # Fingerprints are looked for again after each common set: pinyin glued
+                    # into a breadcrumb hides it until the artifact rules have run.
+                    sites += [s for s in self._detect(text) if s not in sites]
+            for rs in sites:
+                for rule in rs.rules:
+                    text = apply(text, rule.find_edits(text, self.timeout), "rules", rule.id,
+                                 rule.category, rule.action)
+            for fix in FIXES:
+                text = apply(text, fix.find(text), "reflow", fix.id, fix.category, fix.action)
+            if text == before:
+                break
+
+        kept = (linemap.line_of(0), linemap.line_of(max(0, len(text) - 2))) if text else (0, 0)
+        self._guard(source, text, changes, warnings, kept)
+        return Result(
+            name=name,
+            text=text,
+            source=source,
+            encoding=decoded.encoding,
+            confidence=decoded.confidence,
+            converted=converted,
+            sites=[s.name for s in sites],
+            changes=changes,
+            warnings=warnings,
+            notes=notes,
+            bytes_in=bytes_in,
+        )
+
+    @staticmethod
+    def _normalize(text: str, notes: list[str]) -> str:
+        newlines = len(_NEWLINES.findall(text)) if "\r" in text or not text.isascii() else 0
+        if newlines:
+            text = _NEWLINES.sub("\n", text)
+            notes.append(f"normalize: {newlines} CR/CRLF/other line breaks made LF")
+        invisible = len(_INVISIBLE.findall(text))
+        if invisible:
+            text = _INVISIBLE.sub("", text)
+            notes.append(f"normalize: {invisible} BOM/zero-width characters removed")
+        return text
+
+    @staticmethod
+    def _guard(source: str, text: str, changes: list[Change], warnings: list[Warning],
+               kept: tuple[int, int]) -> None:
+        """Flag likely over-cleaning: half the text gone, or a long line dropped between the
+        first and the last line that were kept (inside the body, not in the page chrome)."""
+        before = len(_VISIBLE.findall(source))
+        after = len(_VISIBLE.findall(text))
+        if before and after < before * OVERCLEAN_RATIO:
+            warnings.append(Warning(
+                "over-cleaning", f"{before - after} of {before} visible characters removed"
+            ))
+        first, last = kept
+        for c in changes:
+            if c.action == "drop-line" and len(c.old.strip()) > LONG_LINE and first < c.line < last:
+                warnings.append(Warning(
+                    "long-line-dropped",
+                    f"rule {c.rule} dropped a {len(c.old.strip())}-character line mid-body "
+                    f"(line {c.line})",
+                ))

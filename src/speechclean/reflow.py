@@ -1,0 +1,175 @@
+"""reflow: put the text back into one paragraph per line.
+
+Each fix is a small named function ``text -> list[Edit]``; the pipeline records what each
+one changed. Order matters: trim, join broken lines (also across blank lines and preview
+page chunks), split a title glued to the salutation, drop duplicate title lines, then drop
+blank lines and end with exactly one newline.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import regex
+
+from .document import Edit
+
+_TRIM = regex.compile(r"^[^\S\n]+|[^\S\n]+$", regex.MULTILINE)
+_BLANK_RUN = regex.compile(r"\n(?:[^\S\n]*\n)+")
+
+TERMINAL = frozenset("。！？!?；;…：:.")
+CLOSERS = frozenset("”’」』)）》〉】\"'")
+OPENERS = frozenset("“‘「『(（《〈【")
+PROSE_PUNCT = regex.compile(r"[，,、；;]")
+MIN_BROKEN_LENGTH = 40  # a line shorter than this is a title or heading, not a broken paragraph
+
+# Lines that start a block of their own: headings, salutations, dated lines.
+_BLOCK_START = regex.compile(
+    r"""^(?:
+        [一二三四五六七八九十百]+[、.．]
+      | [(（][一二三四五六七八九十\d]{1,3}[)）]
+      | \d{1,2}[、.．](?!\d)
+      | 第[一二三四五六七八九十百\d]+[章节条部分篇]
+      | [一二三四五六七八九十]是
+      | (?:首先|其次|再次|最后)[,，]
+      | 同志们 | 各位 | 尊敬的 | 女士们
+      | [(（]\d{4}年
+    )""",
+    regex.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    id: str
+    category: str
+    action: str  # as for rules: what kind of edit it makes
+    find: Callable[[str], list[Edit]]
+    description: str
+
+
+def trim_lines(text: str) -> list[Edit]:
+    """Leading indentation and trailing spaces: ``'　　今年…'`` -> ``'今年…'``."""
+    return [Edit(m.start(), m.end()) for m in _TRIM.finditer(text)]
+
+
+def _ends_sentence(line: str) -> bool:
+    # "。”" ends a sentence; "“两个文明”" does not.
+    core = line.rstrip("".join(CLOSERS))
+    return not core or core[-1] in TERMINAL
+
+
+def _unbalanced_open(line: str) -> bool:
+    return line[-1] in OPENERS or (line.count("(") > line.count(")")) or (
+        line.count("（") > line.count("）")
+    )
+
+
+def is_heading(line: str) -> bool:
+    return _BLOCK_START.match(line) is not None
+
+
+def _is_broken(a: str, b: str) -> bool:
+    """Does line ``a`` stop in the middle of a sentence that ``b`` continues?"""
+    if not a or not b or is_heading(b):
+        return False
+    if _unbalanced_open(a) or b[0] in ")）":
+        return not is_heading(a) or a[-1] in OPENERS
+    if is_heading(a) or _ends_sentence(a):
+        return False
+    return len(a) >= MIN_BROKEN_LENGTH and PROSE_PUNCT.search(a) is not None
+
+
+def join_broken_lines(text: str) -> list[Edit]:
+    """``'“两个文明”⏎协调发展'`` -> ``'“两个文明”协调发展'``, also across blank lines."""
+    edits = []
+    lines = text.split("\n")
+    offsets = []
+    pos = 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    prev = None  # index of the previous non-blank line
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        if prev is not None and _is_broken(lines[prev], line):
+            edits.append(Edit(offsets[prev] + len(lines[prev]), offsets[i]))
+        prev = i
+    return edits
+
+
+_TITLE_SALUTATION = regex.compile(
+    r"""^(?P<title>[^\n，,。；;：:！？!?]{4,80}?
+            (?:讲话|讲话稿|讲话材料|讲话提纲|发言|发言稿|发言材料|致辞|讲稿|报告|演讲|演讲稿))
+        (?=(?:各位[^\n，,。；：:]{0,12}[、，,])?同志们(?:、朋友们)?[:：])""",
+    regex.MULTILINE | regex.VERBOSE,
+)
+
+
+def split_title_salutation(text: str) -> list[Edit]:
+    """``'…讲话材料同志们:…'`` -> ``'…讲话材料⏎同志们:…'``."""
+    return [Edit(m.end(), m.end(), "\n") for m in _TITLE_SALUTATION.finditer(text)]
+
+
+_QUOTES = dict.fromkeys(map(ord, "“”„‟\"「」『』"), '"') | dict.fromkeys(map(ord, "‘’'"), "'")
+_TITLE_SUFFIX = regex.compile(
+    r"(?:[(（]\d{1,3}[)）]|\.(?:docx?|pdf|pptx?|wps|txt))+$", regex.IGNORECASE
+)
+HEAD_LINES = 15  # duplicate titles are looked for among this many first non-blank lines
+MAX_TITLE = 120
+
+
+def title_key(line: str) -> str:
+    """What two copies of one title share: width, quote style, spacing and suffixes folded."""
+    s = unicodedata.normalize("NFKC", line).translate(_QUOTES)
+    s = regex.sub(r"\s+", "", s)
+    return _TITLE_SUFFIX.sub("", s)
+
+
+def drop_duplicate_titles(text: str) -> list[Edit]:
+    """A page title repeated as the document's own title is kept once (the later copy)."""
+    edits = []
+    lines = text.split("\n")
+    head: list[tuple[int, int, str]] = []  # (offset, length, key)
+    pos = 0
+    for line in lines:
+        if line.strip():
+            head.append((pos, len(line), title_key(line) if len(line) <= MAX_TITLE else ""))
+            if len(head) >= HEAD_LINES:
+                break
+        pos += len(line) + 1
+    for k, (offset, length, key) in enumerate(head):
+        if len(key) >= 4 and any(key == later for _, _, later in head[k + 1 :]):
+            end = offset + length + 1 if offset + length < len(text) else offset + length
+            edits.append(Edit(offset, end))
+    return edits
+
+
+def drop_blank_lines(text: str) -> list[Edit]:
+    """No blank lines, none at the start, exactly one final newline."""
+    edits = []
+    start = 0
+    while start < len(text) and text[start] in " \t\n\u3000\xa0":
+        start += 1
+    if start:
+        edits.append(Edit(0, start))
+    edits += [Edit(m.start(), m.end(), "\n") for m in _BLANK_RUN.finditer(text, start)]
+    if start < len(text) and not text.endswith("\n"):
+        edits.append(Edit(len(text), len(text), "\n"))
+    return [e for e in edits if text[e.start : e.end] != e.new]
+
+
+FIXES: tuple[Fix, ...] = (
+    Fix("reflow/trim", "layout", "drop-match", trim_lines, "strip indentation and trailing spaces"),
+    Fix("reflow/join-broken-lines", "artifact", "replace", join_broken_lines,
+        "join a line broken in the middle of a sentence"),
+    Fix("reflow/split-title-salutation", "artifact", "replace", split_title_salutation,
+        "put a title glued to 同志们: on its own line"),
+    Fix("reflow/duplicate-title", "header", "drop-line", drop_duplicate_titles,
+        "keep one copy of a repeated title line"),
+    Fix("reflow/blank-lines", "layout", "replace", drop_blank_lines,
+        "one paragraph per line, no blank lines, one final newline"),
+)  # fmt: skip
