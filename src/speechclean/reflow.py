@@ -24,6 +24,7 @@ CLOSERS = frozenset("”’」』)）》〉】\"'")
 OPENERS = frozenset("“‘「『(（《〈【")
 PROSE_PUNCT = regex.compile(r"[，,、；;]")
 MIN_BROKEN_LENGTH = 40  # a line shorter than this is a title or heading, not a broken paragraph
+MAX_HEADING = 80
 
 # Lines that start a block of their own: headings, salutations, dated lines.
 _BLOCK_START = regex.compile(
@@ -75,9 +76,12 @@ def _is_broken(a: str, b: str) -> bool:
     """Does line ``a`` stop in the middle of a sentence that ``b`` continues?"""
     if not a or not b or is_heading(b):
         return False
+    # A numbered line is a heading when heading-sized; a long one is a paragraph that
+    # opens with its heading (previews flatten both into one line).
+    heading = is_heading(a) and len(a) < MAX_HEADING
     if _unbalanced_open(a) or b[0] in ")）":
-        return not is_heading(a) or a[-1] in OPENERS
-    if is_heading(a) or _ends_sentence(a):
+        return not heading or a[-1] in OPENERS
+    if heading or _ends_sentence(a):
         return False
     return len(a) >= MIN_BROKEN_LENGTH and PROSE_PUNCT.search(a) is not None
 
