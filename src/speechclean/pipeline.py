@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 import regex
 
 from . import __version__
-from .convert import DEFAULT_CONFIG, needs_conversion, opencc_version, to_simplified, traditional_count
+from .convert import (
+    DEFAULT_CONFIG,
+    needs_conversion,
+    opencc_version,
+    to_simplified,
+    traditional_count,
+)
 from .decode import Decoded, decode
 from .document import Change, Edit, LineMap, apply_edits
 from .reflow import FIXES

@@ -1,0 +1,150 @@
+"""``speechclean clean``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import DocumentError, UsageError
+from .common import (
+    EXIT_CHANGES,
+    EXIT_FAILED,
+    EXIT_OK,
+    fail,
+    load_pipeline,
+    rules_option,
+    site_option,
+)  # fmt: skip
+
+PROGRESS_MIN_FILES = 20  # shorter runs finish before a bar is worth drawing
+
+
+@click.command()
+@click.argument("sources", nargs=-1, required=True, metavar="SRC...")
+@click.option("-o", "--output", "dest", type=click.Path(file_okay=False), metavar="DST",
+              help="Output folder; each SRC tree is mirrored under it.")
+@rules_option
+@site_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: number of cores).")
+@click.option("--diff", is_flag=True, help="Print a unified diff of what would change; write nothing.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
+@click.option("--report", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write a JSON Lines report, one object per input.")
+@click.option("--glob", "pattern", default="*.txt", show_default=True,
+              help="Which files of a SRC folder to clean.")
+@click.option("--force", is_flag=True, help="Re-clean files whose outputs are up to date.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (errors still shown).")
+def clean(sources, dest, rule_dirs, site, jobs, diff, check, report, pattern, force, quiet):
+    """Clean SRC files or folders into DST.
+
+    \b
+    Examples:
+      speechclean clean seeds -o clean
+      speechclean clean scrape/ -o out/ --report out.jsonl --jobs 4
+      speechclean clean scrape/ --check          # exit 1 if anything would change
+      cat page.txt | speechclean clean -         # stdin to stdout
+    """
+    pipeline = load_pipeline(rule_dirs, site)
+    mode = "diff" if diff else "check" if check else "write"
+    if "-" in sources:
+        if len(sources) > 1:
+            fail("'-' (stdin) cannot be combined with other sources")
+        sys.exit(_clean_stdin(pipeline, mode, diff, check))
+    if dest is None and mode == "write":
+        fail("missing -o/--output DST (or use --diff/--check, or '-' for stdin)")
+
+    from ..io import plan
+    from ..runner import run, write_report
+
+    try:
+        jobs_list = plan([Path(s) for s in sources], Path(dest) if dest else None, pattern)
+    except UsageError as exc:
+        fail(str(exc))
+    if not jobs_list:
+        fail(f"no files matching {pattern!r} in {', '.join(sources)}")
+
+    workers = jobs or os.cpu_count() or 1
+    bar = None
+    if not quiet and sys.stderr.isatty() and len(jobs_list) >= PROGRESS_MIN_FILES:
+        bar = click.progressbar(length=len(jobs_list), label="cleaning", file=sys.stderr)
+        bar.__enter__()
+    try:
+        summary = run(
+            jobs_list, pipeline, mode=mode, workers=min(workers, len(jobs_list)),
+            dest=Path(dest) if dest and mode == "write" else None, force=force,
+            progress=(lambda _r: bar.update(1)) if bar else None,
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        click.echo("\nspeechclean: interrupted; run the same command again to finish", err=True)
+        sys.exit(130)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+    if mode == "diff":
+        for r in summary.reports:
+            if r.diff:
+                click.echo(r.diff, nl=False)
+    for r in summary.failed:
+        click.echo(f"speechclean: {r.status}: {r.path}: {r.error}", err=True)
+    if report:
+        write_report(summary, Path(report))
+    if not quiet:
+        click.echo(format_summary(summary, mode, dest), err=True)
+    if summary.failed:
+        sys.exit(EXIT_FAILED)
+    if check and summary.changed:
+        sys.exit(EXIT_CHANGES)
+    sys.exit(EXIT_OK)
+
+
+def _clean_stdin(pipeline, mode: str, diff: bool, check: bool) -> int:
+    from ..runner import unified_diff
+
+    data = sys.stdin.buffer.read()
+    try:
+        result = pipeline.clean(data, name="<stdin>")
+    except DocumentError as exc:
+        click.echo(f"speechclean: {exc.status}: <stdin>: {exc}", err=True)
+        return EXIT_FAILED
+    for w in result.warnings:
+        click.echo(f"speechclean: warning: <stdin>: {w.message}", err=True)
+    changed = result.data != data
+    if mode == "write":
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.buffer.flush()
+    elif diff and changed:
+        click.echo(unified_diff(result, "<stdin>"), nl=False)
+    return EXIT_CHANGES if check and changed else EXIT_OK
+
+
+def format_summary(summary, mode: str, dest: str | None) -> str:
+    counts = summary.counts
+    n = len(summary.reports)
+    bytes_in = sum(r.bytes_in for r in summary.reports)
+    bytes_out = sum(r.bytes_out for r in summary.reports)
+    if mode == "write":
+        head = (f"cleaned {n} file{'s' if n != 1 else ''} into {dest}: {counts['ok']} written, "
+                f"{counts['unchanged']} up to date, {len(summary.failed)} failed")
+    else:
+        verb = "would change" if mode == "check" else "differ"
+        head = (f"checked {n} file{'s' if n != 1 else ''}: {len(summary.changed)} {verb}, "
+                f"{len(summary.failed)} failed")
+    lines = [head, f"  bytes: {bytes_in:,} in, {bytes_out:,} out"]
+    removed = {c: k for c, k in summary.lines_removed_by_category().items() if k}
+    if removed:
+        parts = ", ".join(f"{cat} {k}" for cat, k in sorted(removed.items(), key=lambda t: -t[1]))
+        lines.append(f"  lines removed: {sum(removed.values())} ({parts})")
+    warnings = summary.warnings()
+    if warnings:
+        lines.append("  warnings: " + ", ".join(f"{code} {k}" for code, k in sorted(warnings.items())))
+        for r in summary.reports:
+            for w in r.warnings:
+                lines.append(f"    {r.path}: {w['code']}: {w['message']}")
+    if summary.failed:
+        lines.append("  failed: " + ", ".join(f"{r.path} ({r.status})" for r in summary.failed))
+    return "\n".join(lines)

@@ -1,0 +1,42 @@
+"""Options and helpers shared by the commands."""
+
+from __future__ import annotations
+
+import sys
+from typing import NoReturn
+
+import click
+
+from ..errors import RuleErrors, UsageError
+
+EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
+
+rules_option = click.option(
+    "--rules", "rule_dirs", multiple=True, metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Extra rule directory (DIR/common/*.yaml, DIR/sites/*.yaml); repeatable. "
+    "A rule with the id of a built-in rule replaces it.",
+)  # fmt: skip
+site_option = click.option(
+    "--site", metavar="NAME", help="Apply this site's rules to every file (skip detection)."
+)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    click.echo(f"speechclean: error: {message}", err=True)
+    sys.exit(code)
+
+
+def load_pipeline(rule_dirs, site: str | None = None):
+    """Build the pipeline, or exit 2 with every rule error as ``file:line: message``."""
+    from ..pipeline import Pipeline
+
+    try:
+        return Pipeline.from_rules(rule_dirs, site=site)
+    except RuleErrors as exc:
+        for err in exc.errors:
+            click.echo(f"{err}", err=True)
+        n = len(exc.errors)
+        fail(f"{n} rule error{'s' if n > 1 else ''}; nothing was done")
+    except UsageError as exc:
+        fail(str(exc))

@@ -1,0 +1,232 @@
+"""Cleaning many files: workers, the write/diff/check modes, up-to-date state, the report.
+
+Workers receive batches of paths (never file contents) and build the pipeline once each.
+Every input gives one ``FileReport``; the summary and the JSON Lines report are made from
+those, sorted by input path so a run's report does not depend on scheduling.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DocumentError
+from .io import Job, atomic_write
+from .pipeline import Pipeline, Result
+
+STATE_FILE = ".speechclean-state.json"  # in DST: what produced each output, for re-runs
+MODES = ("write", "diff", "check")
+
+
+@dataclass
+class FileReport:
+    path: str
+    output: str | None
+    status: str  # ok | unchanged | error | skipped
+    encoding: str | None = None
+    confidence: float | None = None
+    converted: bool = False
+    sites: list[str] = field(default_factory=list)
+    bytes_in: int = 0
+    bytes_out: int = 0
+    removed: dict = field(default_factory=dict)
+    warnings: list[dict] = field(default_factory=list)
+    error: str | None = None
+    changed: bool = False  # would cleaning change the file (input bytes != output bytes)
+    diff: str = ""  # --diff only
+    input_hash: str = ""
+    output_hash: str = ""
+
+    def to_json(self) -> dict:
+        d = {k: v for k, v in self.__dict__.items() if k not in ("diff", "changed")}
+        d.pop("input_hash")
+        d.pop("output_hash")
+        return d
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def unified_diff(result: Result, label: str) -> str:
+    before = result.source.splitlines(keepends=True)
+    after = result.text.splitlines(keepends=True)
+    return "".join(difflib.unified_diff(before, after, f"a/{label}", f"b/{label}"))
+
+
+def report_for(result: Result, path: str, output: str | None) -> FileReport:
+    return FileReport(
+        path=path,
+        output=output,
+        status="ok",
+        encoding=result.encoding,
+        confidence=result.confidence,
+        converted=result.converted,
+        sites=result.sites,
+        bytes_in=result.bytes_in,
+        bytes_out=len(result.data),
+        removed=result.removed(),
+        warnings=[w.to_dict() for w in result.warnings],
+    )
+
+
+def process(job: Job, pipeline: Pipeline, mode: str, state: dict | None = None) -> FileReport:
+    """Clean one file. Never raises for a bad input: the report says what went wrong."""
+    out = str(job.output) if job.output else None
+    try:
+        data = job.path.read_bytes()
+    except OSError as exc:
+        return FileReport(str(job.path), out, "error", error=f"cannot read: {exc.strerror or exc}")
+    input_hash = _sha(data)
+    if mode == "write" and state is not None and job.output is not None:
+        prior = state.get(job.rel)
+        if prior and prior.get("input") == input_hash and prior.get("pipeline") == pipeline.fingerprint:
+            try:
+                if _sha(job.output.read_bytes()) == prior.get("output"):
+                    return FileReport(
+                        str(job.path), out, "unchanged", bytes_in=len(data),
+                        bytes_out=job.output.stat().st_size,
+                        input_hash=input_hash, output_hash=prior["output"],
+                    )  # fmt: skip
+            except OSError:
+                pass
+    try:
+        result = pipeline.clean(data, name=str(job.path))
+    except DocumentError as exc:
+        return FileReport(str(job.path), out, exc.status, bytes_in=len(data), error=str(exc))
+    report = report_for(result, str(job.path), out)
+    cleaned = result.data
+    report.changed = cleaned != data
+    report.input_hash = input_hash
+    report.output_hash = _sha(cleaned)
+    if mode == "diff" and report.changed:
+        report.diff = unified_diff(result, job.rel)
+    if mode == "write" and job.output is not None:
+        try:
+            atomic_write(job.output, cleaned)
+        except OSError as exc:
+            report.status = "error"
+            report.error = f"cannot write {job.output}: {exc.strerror or exc}"
+    return report
+
+
+# ---------------------------------------------------------------- worker processes
+_worker: dict = {}
+
+
+def _init_worker(pipeline: Pipeline, mode: str, state: dict | None) -> None:
+    _worker.update(pipeline=pipeline, mode=mode, state=state)
+
+
+def _work(job: Job) -> FileReport:
+    return process(job, _worker["pipeline"], _worker["mode"], _worker["state"])
+
+
+@dataclass
+class RunSummary:
+    reports: list[FileReport]
+    provenance: dict
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(r.status for r in self.reports)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [r for r in self.reports if r.status in ("error", "skipped")]
+
+    @property
+    def changed(self) -> list[FileReport]:
+        return [r for r in self.reports if r.changed]
+
+    def lines_removed_by_category(self) -> Counter:
+        total: Counter = Counter()
+        for r in self.reports:
+            total.update(r.removed.get("lines_by_category", {}))
+        return total
+
+    def warnings(self) -> Counter:
+        return Counter(w["code"] for r in self.reports for w in r.warnings)
+
+
+def load_state(dest: Path | None) -> dict:
+    if dest is None:
+        return {}
+    try:
+        return json.loads((dest / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def save_state(dest: Path, state: dict) -> None:
+    data = json.dumps(state, ensure_ascii=False, sort_keys=True, indent=0).encode("utf-8")
+    atomic_write(dest / STATE_FILE, data)
+
+
+def run(
+    jobs: list[Job],
+    pipeline: Pipeline,
+    *,
+    mode: str = "write",
+    workers: int = 1,
+    dest: Path | None = None,
+    force: bool = False,
+    progress: Callable[[FileReport], None] | None = None,
+) -> RunSummary:
+    """Clean every job; returns the reports sorted by input path."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    state = load_state(dest) if (mode == "write" and not force) else {}
+    reports: list[FileReport] = []
+    try:
+        for report in _results(jobs, pipeline, mode, workers, state):
+            reports.append(report)
+            if progress:
+                progress(report)
+    finally:
+        # Even after Ctrl-C: what was written is recorded, so the next run skips it.
+        if mode == "write" and dest is not None and reports:
+            new_state = dict(state)
+            by_path = {str(j.path): j for j in jobs}
+            for r in reports:
+                job = by_path.get(r.path)
+                if job and r.status in ("ok", "unchanged") and r.output_hash:
+                    new_state[job.rel] = {
+                        "input": r.input_hash,
+                        "output": r.output_hash,
+                        "pipeline": pipeline.fingerprint,
+                    }
+            if dest.is_dir():
+                save_state(dest, new_state)
+    reports.sort(key=lambda r: r.path)
+    return RunSummary(reports, pipeline.provenance())
+
+
+def _results(jobs: list[Job], pipeline: Pipeline, mode: str, workers: int,
+             state: dict) -> Iterable[FileReport]:
+    if workers <= 1 or len(jobs) < 2:
+        for job in jobs:
+            yield process(job, pipeline, mode, state)
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+    chunk = max(1, min(64, len(jobs) // (workers * 8) or 1))
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(pipeline, mode, state)) as pool:
+        yield from pool.imap_unordered(_work, jobs, chunksize=chunk)
+
+
+def write_report(summary: RunSummary, path: Path) -> None:
+    """JSON Lines, one object per input; each carries the run's provenance so a line read
+    on its own still says which speechclean, OpenCC and rules produced it."""
+    lines = [
+        json.dumps({**r.to_json(), "provenance": summary.provenance}, ensure_ascii=False)
+        for r in summary.reports
+    ]
+    atomic_write(path, "".join(line + "\n" for line in lines).encode("utf-8"))
