@@ -76,11 +76,29 @@ def report_for(result: Result, path: str, output: str | None) -> FileReport:
     )
 
 
-def process(job: Job, pipeline: Pipeline, mode: str, state: dict | None = None) -> FileReport:
+class LocalFiles:
+    """How ``process`` reads inputs and outputs and writes outputs: local paths, atomic
+    writes. Another engine passes an object with the same two methods (the Ray engine's
+    reads and writes any pyarrow filesystem too), so every engine runs this one ``process``."""
+
+    @staticmethod
+    def read(path) -> bytes:
+        return Path(path).read_bytes()
+
+    @staticmethod
+    def write(path, data: bytes) -> None:
+        atomic_write(Path(path), data)
+
+
+LOCAL_FILES = LocalFiles()
+
+
+def process(job: Job, pipeline: Pipeline, mode: str, state: dict | None = None,
+            files=LOCAL_FILES) -> FileReport:
     """Clean one file. Never raises for a bad input: the report says what went wrong."""
     out = str(job.output) if job.output else None
     try:
-        data = job.path.read_bytes()
+        data = files.read(job.path)
     except OSError as exc:
         return FileReport(str(job.path), out, "error", error=f"cannot read: {exc.strerror or exc}")
     input_hash = _sha(data)
@@ -88,10 +106,11 @@ def process(job: Job, pipeline: Pipeline, mode: str, state: dict | None = None) 
         prior = state.get(job.rel)
         if prior and prior.get("input") == input_hash and prior.get("pipeline") == pipeline.fingerprint:
             try:
-                if _sha(job.output.read_bytes()) == prior.get("output"):
+                existing = files.read(job.output)
+                if _sha(existing) == prior.get("output"):
                     return FileReport(
                         str(job.path), out, "unchanged", bytes_in=len(data),
-                        bytes_out=job.output.stat().st_size,
+                        bytes_out=len(existing),
                         input_hash=input_hash, output_hash=prior["output"],
                     )  # fmt: skip
             except OSError:
@@ -109,7 +128,7 @@ def process(job: Job, pipeline: Pipeline, mode: str, state: dict | None = None) 
         report.diff = unified_diff(result, job.rel)
     if mode == "write" and job.output is not None:
         try:
-            atomic_write(job.output, cleaned)
+            files.write(job.output, cleaned)
         except OSError as exc:
             report.status = "error"
             report.error = f"cannot write {job.output}: {exc.strerror or exc}"
@@ -169,6 +188,22 @@ def save_state(dest: Path, state: dict) -> None:
     atomic_write(dest / STATE_FILE, data)
 
 
+def updated_state(state: dict, jobs: list[Job], reports: list[FileReport],
+                  pipeline: Pipeline) -> dict:
+    """The state after a run: each output written or found up to date is recorded."""
+    new_state = dict(state)
+    by_path = {str(j.path): j for j in jobs}
+    for r in reports:
+        job = by_path.get(r.path)
+        if job and r.status in ("ok", "unchanged") and r.output_hash:
+            new_state[job.rel] = {
+                "input": r.input_hash,
+                "output": r.output_hash,
+                "pipeline": pipeline.fingerprint,
+            }
+    return new_state
+
+
 def run(
     jobs: list[Job],
     pipeline: Pipeline,
@@ -191,19 +226,8 @@ def run(
                 progress(report)
     finally:
         # Even after Ctrl-C: what was written is recorded, so the next run skips it.
-        if mode == "write" and dest is not None and reports:
-            new_state = dict(state)
-            by_path = {str(j.path): j for j in jobs}
-            for r in reports:
-                job = by_path.get(r.path)
-                if job and r.status in ("ok", "unchanged") and r.output_hash:
-                    new_state[job.rel] = {
-                        "input": r.input_hash,
-                        "output": r.output_hash,
-                        "pipeline": pipeline.fingerprint,
-                    }
-            if dest.is_dir():
-                save_state(dest, new_state)
+        if mode == "write" and dest is not None and reports and dest.is_dir():
+            save_state(dest, updated_state(state, jobs, reports, pipeline))
     reports.sort(key=lambda r: r.path)
     return RunSummary(reports, pipeline.provenance())
 
