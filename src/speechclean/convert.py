@@ -6,6 +6,7 @@ picklable, so a Pipeline shipped to a worker rebuilds them there).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import regex
@@ -46,7 +47,7 @@ def opencc_version() -> str:
 
 
 @lru_cache(maxsize=8)
-def _traditional_pattern(config: str) -> regex.Pattern:
+def _traditional_pattern(config: str) -> re.Pattern:
     """A character class of every Han character that ``config`` would change on its own.
 
     Built once per process by converting all CJK Unified Ideographs (one call, ~20k chars).
@@ -56,7 +57,9 @@ def _traditional_pattern(config: str) -> regex.Pattern:
     changed = [a for a, b in zip(block, converted, strict=False) if a != b]
     # 著 is converted by phrase only; it is not by itself evidence of Traditional text.
     changed = [c for c in changed if c != "著"]
-    return regex.compile("[" + "".join(regex.escape(c) for c in changed) + "]")
+    # The standard library's ``re`` scans a large character class ~100x faster than
+    # ``regex`` (0.06 s vs 9 s on a 20 MB file), and this class needs no ``regex`` feature.
+    return re.compile("[" + "".join(re.escape(c) for c in changed) + "]")
 
 
 def traditional_count(text: str, config: str = DEFAULT_CONFIG, limit: int = 0) -> int:
