@@ -142,7 +142,7 @@ def rulaiwenku(speech: Speech, seed: int, truncated: bool = True) -> tuple[str, 
     if truncated:
         tail += ["", "............试读结束............", "", f"查阅全文加微信{wx}", ""]
     tail += [
-        f"如来写作网gw.rulaixiezuo.com(可搜索其他更多资料)",
+        "如来写作网gw.rulaixiezuo.com(可搜索其他更多资料)",
         "",
         "本文内容由互联网用户自发贡献,该文观点仅代表作者本人。本站仅提供信息存储空间服务,"
         "不拥有所有权,不承担相关法律责任。如发现本站有涉嫌抄袭侵权/违法违规的内容, "

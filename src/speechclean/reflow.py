@@ -62,10 +62,13 @@ def _ends_sentence(line: str) -> bool:
     return not core or core[-1] in TERMINAL
 
 
+_OPEN_TAIL = regex.compile(r"[(（][^()（）]{0,8}$")
+
+
 def _unbalanced_open(line: str) -> bool:
-    return line[-1] in OPENERS or (line.count("(") > line.count(")")) or (
-        line.count("（") > line.count("）")
-    )
+    """The line stops right after an opening bracket or inside a short bracketed
+    annotation (``戮(lù⏎)力``). A stray "(" further back is a typo, not a break."""
+    return line[-1] in OPENERS or _OPEN_TAIL.search(line) is not None
 
 
 def is_heading(line: str) -> bool:
@@ -96,11 +99,16 @@ def join_broken_lines(text: str) -> list[Edit]:
         offsets.append(pos)
         pos += len(line) + 1
     prev = None  # index of the previous non-blank line
+    joined = ""  # that line with everything already joined to it: judged as one line, so
+    # one pass reaches the fixed point (idempotence)
     for i, line in enumerate(lines):
         if not line:
             continue
-        if prev is not None and _is_broken(lines[prev], line):
+        if prev is not None and _is_broken(joined, line):
             edits.append(Edit(offsets[prev] + len(lines[prev]), offsets[i]))
+            joined += line
+        else:
+            joined = line
         prev = i
     return edits
 

@@ -32,7 +32,11 @@ _RULE_KEYS = {
     "id", "category", "action", "pattern", "replacement", "description",
     "zone", "max_length", "examples",
 }  # fmt: skip
-_FILE_KEYS = {"site", "set", "description", "match", "convert", "rules"}
+_FILE_KEYS = {"site", "set", "description", "match", "convert", "phase", "rules"}
+# Common sets run in two phases around the site rules: "repair" sets (artifacts such as
+# glued pinyin) first, so fingerprints and site patterns see repaired text; then the site
+# rules, which know their template; then the generic "boilerplate" sets.
+PHASES = ("repair", "boilerplate")
 _EXAMPLE_KEYS = {"drop", "keep", "change"}
 _BLANK = " \t\u3000\xa0"
 
@@ -223,6 +227,7 @@ class RuleSet:
     description: str = ""
     match: tuple[str, ...] = ()
     convert: str | None = None  # OpenCC config override for this site
+    phase: str = "boilerplate"  # common sets: "repair" runs before the site rules
     source: str = ""
     compiled_match: tuple[regex.Pattern, ...] = field(default=(), compare=False, repr=False)
 
@@ -406,6 +411,9 @@ def parse_file(path: Path, kind: str) -> RuleSet:
         except RuleError as exc:
             errors.append(exc)
     convert = data.get("convert")
+    if data.get("phase", "boilerplate") not in PHASES:
+        errors.append(RuleError(f"phase must be one of {', '.join(PHASES)}", spath,
+                                data["__lines__"].get("phase")))
     rules_src = data.get("rules", [])
     if not isinstance(rules_src, list):
         errors.append(RuleError("'rules' must be a list", spath, data["__lines__"].get("rules")))
@@ -425,6 +433,7 @@ def parse_file(path: Path, kind: str) -> RuleSet:
         description=str(data.get("description", "")),
         match=tuple(str(m) for m in match_src),
         convert=str(convert) if convert else None,
+        phase=str(data.get("phase", "boilerplate")),
         source=spath,
         compiled_match=tuple(compiled_match),
     )
