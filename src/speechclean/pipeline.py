@@ -85,6 +85,41 @@ class Result:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """What ``Pipeline.detect`` finds out about a document without writing anything."""
+
+    encoding: str
+    confidence: float
+    han: int  # Han characters in the decoded text
+    traditional: int  # of which OpenCC would convert (Traditional forms)
+    sites: list[str]
+    replaced: int = 0  # undecodable byte sequences
+
+    @property
+    def script(self) -> str:
+        """``traditional``, ``simplified``, ``mixed`` or ``none`` (no Han characters)."""
+        if not self.han:
+            return "none"
+        share = self.traditional / self.han
+        if share >= TRADITIONAL_SHARE:
+            return "traditional"
+        return "simplified" if share < MIXED_SHARE else "mixed"
+
+    def to_dict(self) -> dict:
+        return {
+            "encoding": self.encoding, "confidence": self.confidence, "script": self.script,
+            "han": self.han, "traditional": self.traditional, "sites": self.sites,
+            "replaced": self.replaced,
+        }  # fmt: skip
+
+
+# Share of Han characters in Traditional form: real Traditional text has ~20-30%; a few
+# stray forms (quoted names, 乾隆) in Simplified text stay under 2%.
+TRADITIONAL_SHARE = 0.10
+MIXED_SHARE = 0.02
+_HAN = regex.compile(r"\p{Han}")
+
 WHOLE_LINE_ACTIONS = frozenset({"drop-line", "truncate-after", "truncate-before"})
 
 
@@ -194,15 +229,19 @@ class Pipeline:
         sites = list(early)
         for round_ in range(MAX_ROUNDS):
             before = text
-            for rs in self.book.common:
+            repair = [rs for rs in self.book.common if rs.phase == "repair"]
+            generic = [rs for rs in self.book.common if rs.phase != "repair"]
+            for rs in repair:
                 for rule in rs.rules:
                     text = apply(text, rule.find_edits(text, self.timeout), "rules", rule.id,
                                  rule.category, rule.action)
-                if round_ == 0 and self.site is None:
-                    # Fingerprints are looked for again after each common set: pinyin glued
-                    # into a breadcrumb hides it until the artifact rules have run.
-                    sites += [s for s in self._detect(text) if s not in sites]
-            for rs in sites:
+            if round_ == 0 and self.site is None and repair:
+                # Fingerprints are looked for again after the repairs: pinyin glued into a
+                # breadcrumb hides it until the artifact rules have run.
+                sites += [s for s in self._detect(text) if s not in sites]
+            # Site rules know their template (truncate at the trial-end marker...), so they
+            # run before the generic boilerplate rules.
+            for rs in sites + generic:
                 for rule in rs.rules:
                     text = apply(text, rule.find_edits(text, self.timeout), "rules", rule.id,
                                  rule.category, rule.action)
@@ -226,6 +265,19 @@ class Pipeline:
             notes=notes,
             bytes_in=bytes_in,
         )
+
+    def detect(self, data: bytes | str, name: str = "<input>") -> Detection:
+        """Encoding, script and matched sites of a document, as ``clean`` sees them.
+
+        Raises ``NotTextError`` for binary input, like ``clean``.
+        """
+        decoded = decode(data) if isinstance(data, bytes) else Decoded(data, "unicode", 1.0)
+        text = self._normalize(decoded.text, [])
+        sites = self.clean(data, name).sites
+        config = next((s.convert for s in map(self.book.site, sites) if s and s.convert),
+                      self.convert)
+        return Detection(decoded.encoding, decoded.confidence, len(_HAN.findall(text)),
+                         traditional_count(text, config), sites, decoded.replaced)
 
     @staticmethod
     def _normalize(text: str, notes: list[str]) -> str:
