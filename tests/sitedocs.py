@@ -154,6 +154,8 @@ def rulaiwenku(speech: Speech, seed: int, truncated: bool = True) -> tuple[str, 
         "",
         "相关推荐",
         "",
+        *(f"{s.title}{rng.randint(1, 3) if rng.random() < 0.5 else ''}" for s in SPEECHES[:3]),
+        "",
         "搜索资料 全部分类 搜索教程",
         "扫码关注",
         "",
@@ -175,7 +177,7 @@ def rulaiwenku(speech: Speech, seed: int, truncated: bool = True) -> tuple[str, 
 
 
 # ----------------------------------------------------------------- sucai198
-def sucai198(speech: Speech, seed: int) -> tuple[str, str]:
+def sucai198(speech: Speech, seed: int, related: bool = False) -> tuple[str, str]:
     rng = random.Random(seed)
     user = rng.choice(["admin", "editor01", "wenmishi", "xzh2020"])
     spaced_title = speech.title[:6] + " " + speech.title[6:]
@@ -196,6 +198,9 @@ def sucai198(speech: Speech, seed: int) -> tuple[str, str]:
     for p in speech.paragraphs:
         lines += [p, ""]
     lines += [str(rng.randint(1000, 999_999)), "领取福利", "", "微信扫码领取福利", "", "微信扫码分享"]
+    if related:
+        # other pages list related templates under the widgets: titles of other speeches
+        lines += ["", "相关范文", *(s.title for s in SPEECHES if s is not speech)]
     return "\n".join(lines), expected_text(speech)
 
 

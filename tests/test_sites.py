@@ -13,7 +13,7 @@ CASES = [
     ("rulaiwenku", lambda: sitedocs.rulaiwenku(SPEECHES[3], seed=2)),
     ("rulaiwenku", lambda: sitedocs.rulaiwenku(SPEECHES[5], seed=3, truncated=False)),
     ("sucai198", lambda: sitedocs.sucai198(SPEECHES[1], seed=4)),
-    ("sucai198", lambda: sitedocs.sucai198(SPEECHES[2], seed=5)),
+    ("sucai198", lambda: sitedocs.sucai198(SPEECHES[2], seed=5, related=True)),
     ("1wenmi", lambda: sitedocs.wenmi(SPEECHES[2], seed=6)),
     ("1wenmi", lambda: sitedocs.wenmi(SPEECHES[4], seed=7)),
     ("1wenmi", lambda: sitedocs.wenmi(SPEECHES[0], seed=8)),
