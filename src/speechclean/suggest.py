@@ -1,0 +1,475 @@
+"""suggest: mine boilerplate candidates from a folder of one site and draft a rule file.
+
+Lines are read as the site rules will see them: decoded, normalized and converted by the
+pipeline, after the common rules (and the rules of any site already recognised) have run,
+so nothing the built-in rules remove is proposed again. Each line gets a CCNet-style key
+(lowercase, digit runs -> ``0``, punctuation and spaces stripped, values after ``label:``
+masked) and lines are clustered by key. Proposed are the clusters seen in at least
+``min_files`` files, and short lines with boilerplate cues in the first or last lines of a
+file. Content-looking lines (long, sentence punctuation inside, salutations, date lines,
+numbered headings) are never proposed, and a generalized pattern that would remove any
+line of the folder outside the proposed clusters is rejected.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+from .document import apply_edits
+from .errors import DocumentError, RuleError, RuleErrors
+from .pipeline import Pipeline
+from .rules import Rule, parse_file, parse_rule
+
+MAX_LINE = 60  # longer lines are content, never proposed
+CUE_LINE = 40  # a non-repeated line needs a cue and at most this length
+EDGE = 8  # "head/tail of the file": the first/last EDGE non-blank lines (cue lines)
+ZONE_LIMIT = 20  # a cluster always within the first/last ZONE_LIMIT lines gets a zone
+PLACEHOLDER_MATCH = "TODO: a literal found on every page of the site"
+HEAD_BODY, TAIL_BODY = 3, 1  # content lines allowed above a head / below a tail chrome line
+FINGERPRINT_SHARE = 0.8
+
+_SEP = r"\s\p{P}\p{S}"
+_SLOT = "\x00"  # a masked field value in a key
+_FIELD_VALUE = regex.compile(r"(?<=[^\s:：][:：]\s*)[^\s:：|｜丨·•/]+")
+_KEY_DROP = regex.compile(rf"[{_SEP}]+")
+_UNIT = regex.compile(rf"(\x00)|(\d+)|([^\d{_SEP}])")
+_MID_SENTENCE = regex.compile(r"[。！？!?；;](?=.*[^\s\p{P}])")
+_CONTENT = regex.compile(
+    r"""^(?:
+        (?:尊敬的|各位|同志们|亲爱的|女士们|先生们|朋友们|老师们|同学们)[^。]{0,30}[:：]
+      | [(（]?\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?[^:：]{0,20}[)）]?
+      | (?:时间|日期)[:：]\s*\d{4}\s*年.{0,12}
+      | [一二三四五六七八九十]+[、.．].*
+      | [(（][一二三四五六七八九十]+[)）].*
+      | .{0,6}谢谢.{0,6}
+      | .{2,40}(?:讲话|发言|致辞|报告|演讲|主持词|贺词|讲稿)(?:稿|材料|提纲)?(?:[(（]\d{1,3}[)）])?
+    )$""",
+    regex.VERBOSE,
+)
+CUES = {  # category -> cue words, checked in this order
+    "pagination": r"第\s*\d+\s*页|共\s*\d+\s*页|页码|下一页|上一页",
+    "navigation": r"上一篇|下一篇|首页|位置|返回|相关|推荐|栏目|导航|›|>>",
+    "ad": r"微信|QQ|qq|扫码|二维码|客服|会员|VIP|vip|下载|领取|关注|公众号|广告|咨询|优惠|注册|登录",
+    "footer": r"版权|(?i:copyright)|©|ICP|备案|声明|联系我们|关于我们|免责|转载|侵权",
+    "metadata": r"浏览|阅读|点击|上传|投稿|作者|来源|发布|日期|时间|编号|字数|大小|热度|收藏|分享|点赞|评论",
+    "watermark": r"仅供|禁止外传|水印|内部资料",
+    "truncation": r"试读|全文|预览|未完",
+}
+_CUE = {cat: regex.compile(p) for cat, p in CUES.items()}
+_TEXTURE = regex.compile(r"\d|[:：|｜丨·•›>»©【】\[\]/@]")  # what chrome looks like, titles don't
+_DOMAIN = regex.compile(r"(?<![\w.@-])(?:[a-z0-9][a-z0-9-]*\.)+[a-z]{2,10}(?![\w-])", regex.I)
+_GENERIC_DOMAIN = regex.compile(  # shared services, not one site's fingerprint
+    r"(?:^|\.)(?:qq|baidu|weixin|weibo|sina|163|126|sohu|miit\.gov|gov|example\.com)\.[a-z]+$"
+)
+_BRAND = regex.compile(r"\p{Han}{2,6}?(?:文库|范文网|写作网|文档网|资料网|网站|网)")
+
+
+def line_key(line: str) -> str:
+    """CCNet-style key: field values masked, digits collapsed, case and punctuation gone.
+
+    >>> line_key("第3页 / 共12页") == line_key("第12页/共30页")
+    True
+    """
+    masked = _FIELD_VALUE.sub(_SLOT, line.strip())
+    key = regex.sub(r"\d+", "0", _KEY_DROP.sub("", masked.lower()))
+    return key or "sep:" + regex.sub(r"\s+", "", line)
+
+
+def looks_like_content(line: str) -> bool:
+    """Lines never proposed for removal: long, sentence-like, salutations, dates, headings."""
+    s = line.strip()
+    commas = bool(regex.search(r"[，、,]", s))
+    return (
+        len(s) > MAX_LINE
+        or bool(_MID_SENTENCE.search(s))
+        or bool(_CONTENT.match(s))
+        or (commas and s[-1] in "。！？!?")  # a sentence
+        or (commas and len(s) > 40 and not _TEXTURE.search(s))
+    )
+
+
+def cue_category(line: str) -> str | None:
+    return next((cat for cat, p in _CUE.items() if p.search(line)), None)
+
+
+@dataclass
+class Occurrence:
+    file: int  # index into Suggestion.names
+    text: str  # the trimmed line
+    head: int  # 1-based position among non-blank lines from the top
+    tail: int  # ... and from the bottom
+    before: int = 0  # lines above it that are not proposed chrome (title, date ...)
+    after: int = 0  # ... and below it
+
+
+@dataclass
+class Candidate:
+    key: str
+    occurrences: list[Occurrence]
+    repeated: bool  # seen in >= min_files files (else: a cue line)
+    rule: Rule | None = None
+    data: dict = field(default_factory=dict)  # the rule as written to the draft
+    rejected: str = ""  # why it is not proposed
+
+    @property
+    def files(self) -> set[int]:
+        return {o.file for o in self.occurrences}
+
+    @property
+    def members(self) -> list[str]:
+        return list(dict.fromkeys(o.text for o in self.occurrences))
+
+
+@dataclass
+class Suggestion:
+    site: str
+    names: list[str]
+    min_files: int
+    fingerprints: list[tuple[str, int]]  # (pattern, files containing it)
+    candidates: list[Candidate]
+    skipped: list[tuple[str, str]]  # (name, reason)
+
+    @property
+    def proposed(self) -> list[Candidate]:
+        return [c for c in self.candidates if c.rule is not None]
+
+    def to_yaml(self) -> str:
+        return _render(self)
+
+
+def mining_text(pipeline: Pipeline, data: bytes | str, name: str) -> tuple[str, str]:
+    """(source, mined): the text entering the rules stage, and that text after the common
+    rules and the rules of the sites it already matches — what a new site rule will see."""
+    result = pipeline.clean(data, name)
+    text = result.source
+    sets = list(pipeline.book.common) + [pipeline.book.site(s) for s in result.sites]
+    for rs in sets:
+        for rule in rs.rules:
+            text = apply_edits(text, rule.find_edits(text, pipeline.timeout))
+    return result.source, text
+
+
+def suggest(
+    documents: list[tuple[str, bytes | str]],
+    pipeline: Pipeline,
+    min_files: int | None = None,
+    site: str | None = None,
+) -> Suggestion:
+    """Mine ``documents`` ((name, data) pairs of one site) and build a draft rule file."""
+    names: list[str] = []
+    sources: list[str] = []
+    texts: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    for name, data in documents:
+        try:
+            source, text = mining_text(pipeline, data, name)
+        except DocumentError as exc:
+            skipped.append((name, str(exc)))
+            continue
+        names.append(name)
+        sources.append(source)
+        texts.append(text)
+    n = len(names)
+    if min_files is None:
+        min_files = max(3, math.ceil(0.2 * n))
+
+    clusters: dict[str, list[Occurrence]] = defaultdict(list)
+    keys: list[list[str | None]] = []  # per file, per non-blank line: its key if chrome-like
+    for i, text in enumerate(texts):
+        lines = [s.strip() for s in text.split("\n") if s.strip()]
+        keys.append([])
+        for pos, line in enumerate(lines):
+            key = None if looks_like_content(line) else line_key(line)
+            keys[i].append(key)
+            if key is not None:
+                clusters[key].append(Occurrence(i, line, pos + 1, len(lines) - pos))
+    candidates = []
+    for key, occ in clusters.items():
+        nfiles = len({o.file for o in occ})
+        at_edge = all(min(o.head, o.tail) <= EDGE for o in occ)
+        short_cue = all(
+            len(o.text) <= CUE_LINE and cue_category(o.text) and _TEXTURE.search(o.text)
+            for o in occ
+        )
+        if nfiles >= min_files:
+            candidates.append(Candidate(key, occ, True))
+        elif at_edge and short_cue:
+            candidates.append(Candidate(key, occ, False))
+    _count_body_around(candidates, keys)
+    candidates.sort(key=lambda c: (-len(c.files), _zone_order(c), c.key))
+
+    fingerprints = _fingerprints(sources, texts, candidates)
+    site = site or _site_name(fingerprints)
+    _build_rules(candidates, texts, site)
+    return Suggestion(site, names, min_files, fingerprints, candidates, skipped)
+
+
+# --------------------------------------------------------------------------- rules
+def _zone_order(c: Candidate) -> tuple[int, int]:
+    zone = _zone(c)
+    if zone and "head" in zone:
+        return 0, min(o.head for o in c.occurrences)
+    if zone:
+        return 2, -min(o.tail for o in c.occurrences)
+    return 1, 0
+
+
+def _count_body_around(candidates: list[Candidate], keys: list[list[str | None]]) -> None:
+    """Set ``before``/``after`` of every occurrence: the non-chrome lines around it."""
+    chrome = {c.key for c in candidates}
+    prefix = []  # per file: non-chrome lines among the first k lines, k = 0..n
+    for file_keys in keys:
+        counts = [0]
+        for k in file_keys:
+            counts.append(counts[-1] + (k not in chrome))
+        prefix.append(counts)
+    for c in candidates:
+        for o in c.occurrences:
+            counts = prefix[o.file]
+            o.before = counts[o.head - 1]
+            o.after = counts[-1] - counts[o.head]
+
+
+def _zone(c: Candidate) -> dict | None:
+    """``{head: N}`` when every occurrence sits in the chrome block at the top of its file
+    (at most HEAD_BODY content lines above it, such as the title), ``{tail: N}`` likewise
+    at the bottom; none for chrome between paragraphs."""
+    occ = c.occurrences
+    if all(o.before <= HEAD_BODY for o in occ) and max(o.head for o in occ) <= ZONE_LIMIT:
+        return {"head": max(o.head for o in occ) + 5}
+    if all(o.after <= TAIL_BODY for o in occ) and max(o.tail for o in occ) <= ZONE_LIMIT:
+        return {"tail": max(o.tail for o in occ) + 5}
+    return None
+
+
+def generalize(members: list[str]) -> str:
+    """A regex matching every member (lines of one key): literals kept, digit runs as
+    ``\\d+``, masked field values as bounded non-space runs, separators as classes."""
+    parsed = [_units(m) for m in members]
+    length = min(len(p[0]) for p in parsed)
+    parts = []
+    for i in range(length + 1):
+        seps = [p[1][i] for p in parsed]
+        parts.append(_sep_pattern(seps))
+        if i == length:
+            break
+        kinds = {p[0][i] for p in parsed}
+        unit = parsed[0][0][i]
+        if unit == _SLOT:
+            longest = max(len(v) for p in parsed for v in p[2] if v) if any(p[2] for p in parsed) else 4
+            parts.append(rf"[^\s:：|｜丨]{{1,{min(30, max(8, 2 * longest))}}}")
+        elif unit == "0":
+            parts.append(r"\d+")
+        elif len(kinds) == 1:
+            parts.append(_escape(unit))
+        else:
+            parts.append("[" + "".join(regex.escape(k) for k in sorted(kinds)) + "]")
+    return "".join(parts)
+
+
+def _units(line: str) -> tuple[list[str], list[str], list[str]]:
+    """Key units of a line (chars, "0" for digit runs, SLOT) with the separator text before
+    each unit and after the last one, and the masked values."""
+    values = _FIELD_VALUE.findall(line)
+    masked = _FIELD_VALUE.sub(_SLOT, line)
+    units, seps = [], []
+    pos = 0
+    for m in _UNIT.finditer(masked):
+        seps.append(masked[pos : m.start()])
+        units.append(_SLOT if m.group(1) else "0" if m.group(2) else m.group(3))
+        pos = m.end()
+    seps.append(masked[pos:])
+    return units, seps, values
+
+
+def _escape(literal: str) -> str:
+    return regex.escape(literal).replace("\\-", "-")  # "-" is literal outside a class
+
+
+def _sep_pattern(seps: list[str]) -> str:
+    if all(s == seps[0] for s in seps) and not regex.search(r"\s", seps[0]):
+        return _escape(seps[0])
+    chars = sorted({c for s in seps for c in s if not c.isspace()})
+    cls = r"\s" + "".join(regex.escape(c) if c in "\\]^-[" else c for c in chars)
+    return f"[{cls}]*" if chars else r"\s*"
+
+
+def _build_rules(candidates: list[Candidate], texts: list[str], site: str) -> None:
+    chrome = {m for c in candidates for m in c.members}
+    body = [s.strip() for t in texts for s in t.split("\n") if s.strip() and s.strip() not in chrome]
+    body.sort(key=len, reverse=True)
+    seen_patterns: set[str] = set()
+    counts: dict[str, int] = defaultdict(int)
+    for c in candidates:
+        members = c.members
+        pattern = generalize(members)
+        if pattern in seen_patterns:
+            c.rejected = "same pattern as a rule above"
+            continue
+        category = cue_category(" ".join(members[:3]))
+        zone = _zone(c)
+        if category is None:
+            category = "watermark" if not zone else "footer" if "tail" in zone else "header"
+        counts[category] += 1
+        data = {
+            "id": f"{site}/{category}-{counts[category]}",
+            "category": category,
+            "action": "drop-line",
+            "pattern": pattern,
+            "max_length": min(MAX_LINE + 20, max(len(m) for m in members) + 20),
+            "description": _describe(c, zone),
+            "examples": {"drop": members[:3], "keep": []},
+        }
+        if zone:
+            data["zone"] = zone
+        try:
+            rule = parse_rule(data, "<draft>")
+        except RuleError as exc:  # a generalization bug must not break the draft
+            c.rejected = f"invalid pattern: {exc.message}"
+            continue
+        keep = _keep_example(rule, members, body)
+        if keep is None:
+            c.rejected = "no body line to show what it keeps"
+            continue
+        data["examples"]["keep"] = [keep]
+        rule = parse_rule(data, "<draft>")
+        problem = _overreach(rule, texts, chrome) or "; ".join(rule.example_failures())
+        if problem:
+            c.rejected = problem
+            continue
+        seen_patterns.add(pattern)
+        c.rule, c.data = rule, data
+
+
+def _keep_example(rule: Rule, members: list[str], body: list[str]) -> str | None:
+    chars = {c for c in "".join(members) if c.isalpha()}
+    ranked = sorted(
+        (b for b in body[:400] if len(b) >= 10), key=lambda b: (-len(chars & set(b)), -len(b))
+    )
+    for line in ranked:
+        sentence = regex.match(r".{8,60}?[。！？；]", line)
+        sample = sentence.group() if sentence else line[:60]
+        if len(sample) >= 6 and rule.apply(sample) == sample:
+            return sample
+    return None
+
+
+def _overreach(rule: Rule, texts: list[str], chrome: set[str]) -> str:
+    """Why ``rule`` is unsafe: it removes a folder line that is not proposed chrome."""
+    for text in texts:
+        for e in rule.find_edits(text):
+            line = text[e.start : e.end].strip()
+            if line and line not in chrome:
+                return f"would also drop {line[:50]!r}"
+    return ""
+
+
+def _describe(c: Candidate, zone: dict | None) -> str:
+    where = "first" if zone and "head" in zone else "last" if zone else "any"
+    kind = "repeated line" if c.repeated else "short line with a boilerplate cue"
+    lines = f" in the {where} lines" if zone else ""
+    return f"{kind}{lines}, seen in {len(c.files)} files"
+
+
+# --------------------------------------------------------------------------- fingerprints
+def _fingerprints(
+    sources: list[str], texts: list[str], candidates: list[Candidate]
+) -> list[tuple[str, int]]:
+    """Domain names, then brand names, present in most files, taken from chrome: the
+    proposed lines and the lines the built-in rules removed (copyright, ICP lines)."""
+    chrome = [m for c in candidates for m in c.members[:5]]
+    for source, text in zip(sources, texts, strict=True):
+        kept = set(text.split("\n"))
+        chrome += [line for line in source.split("\n") if line not in kept]
+    joined = "\n".join(chrome)
+    literals = [d for d in dict.fromkeys(m.lower() for m in _DOMAIN.findall(joined))
+                if not _GENERIC_DOMAIN.search(d)]
+    literals += list(dict.fromkeys(_BRAND.findall(joined)))
+    found = []
+    for lit in literals:
+        n = sum(lit in s.lower() for s in sources)
+        if sources and n >= FINGERPRINT_SHARE * len(sources):
+            found.append((regex.escape(lit), n))
+    if not found:
+        top = [c for c in candidates if c.repeated]
+        if top:
+            found.append((generalize(top[0].members), len(top[0].files)))
+    found.sort(key=lambda f: -f[1])
+    return found[:3]
+
+
+def _site_name(fingerprints: list[tuple[str, int]]) -> str:
+    for pattern, _ in fingerprints:
+        labels = [x for x in pattern.replace("\\.", ".").split(".") if x.isascii() and x]
+        labels = [x for x in labels[:-1] if x not in ("www", "com", "net", "org", "gov", "edu")]
+        name = regex.sub(r"[^a-z0-9-]", "", labels[-1].lower()) if labels else ""
+        if name:
+            return name
+    return "newsite"
+
+
+# --------------------------------------------------------------------------- output
+def _q(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _render(s: Suggestion) -> str:
+    n = len(s.names)
+    out = [
+        f"# Draft rules for site {s.site!r}, mined by `speechclean rules suggest` from {n} files",
+        f"# (repeated = seen in at least {s.min_files} files). Review every rule, then run",
+        "# `speechclean rules check --rules DIR` and `speechclean preview ... --rules DIR`.",
+        "# Lines the built-in rules already remove are not proposed.",
+    ]
+    for name, reason in s.skipped:
+        out.append(f"# skipped {name}: {reason}")
+    out += [f"site: {_q(s.site)}", f"description: {_q(f'TODO: describe {s.site} (mined from {n} files)')}"]
+    for pattern, k in s.fingerprints:
+        out.append(f"# fingerprint {pattern!s} found in {k}/{n} files")
+    if not s.fingerprints:
+        out.append("# no fingerprint found: replace this with a literal found on every page")
+    match = [p for p, _ in s.fingerprints] or [PLACEHOLDER_MATCH]
+    out.append("match: [" + ", ".join(_q(p) for p in match) + "]")
+    out.append("rules:" if s.proposed else "rules: []")
+    for c in s.proposed:
+        d = c.data
+        files = sorted({s.names[f] for f in c.files})
+        out.append(f"  # {len(c.occurrences)} lines in {len(files)} files, e.g. {', '.join(files[:3])}")
+        out.append(f"  - id: {d['id']}")
+        for key in ("category", "action"):
+            out.append(f"    {key}: {d[key]}")
+        out.append(f"    pattern: {_q(d['pattern'])}")
+        out.append(f"    max_length: {d['max_length']}")
+        if "zone" in d:
+            (where, lines), = d["zone"].items()
+            out.append(f"    zone: {{{where}: {lines}}}")
+        out.append(f"    description: {_q(d['description'])}")
+        out.append("    examples:")
+        for kind in ("drop", "keep"):
+            out.append(f"      {kind}: [" + ", ".join(_q(x) for x in d["examples"][kind]) + "]")
+    rejected = [c for c in s.candidates if c.rejected]
+    if rejected:
+        out.append("# Not proposed (check these lines by hand):")
+        for c in rejected:
+            out.append(f"#   {c.members[0][:60]!r} ({len(c.files)} files): {c.rejected}")
+    return "\n".join(out) + "\n"
+
+
+def validate_draft(text: str) -> list[str]:
+    """Problems ``rules check`` would report for a draft (empty when it is valid)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "draft.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            rs = parse_file(path, "site")
+        except RuleErrors as exc:
+            return [e.message for e in exc.errors]
+    return [f"{r.id}: {m}" for r in rs.rules for m in r.example_failures()] + [
+        f"{r.id}: rule has no examples" for r in rs.rules if not r.examples
+    ]
