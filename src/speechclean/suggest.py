@@ -67,7 +67,9 @@ _DOMAIN = regex.compile(r"(?<![\w.@-])(?:[a-z0-9][a-z0-9-]*\.)+[a-z]{2,10}(?![\w
 _GENERIC_DOMAIN = regex.compile(  # shared services, not one site's fingerprint
     r"(?:^|\.)(?:qq|baidu|weixin|weibo|sina|163|126|sohu|miit\.gov|gov|example\.com)\.[a-z]+$"
 )
-_BRAND = regex.compile(r"\p{Han}{2,6}?(?:文库|范文网|写作网|文档网|资料网|网站|网)")
+_BRAND = regex.compile(  # a whole Han run named like a site: 墨香文库, 如来写作网
+    r"(?<!\p{Han})(?!互联网|物联网|局域网)\p{Han}{1,6}(?:文库|网站|网)(?!\p{Han})"
+)
 
 
 def line_key(line: str) -> str:
