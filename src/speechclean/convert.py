@@ -37,6 +37,7 @@ def converter(config: str = DEFAULT_CONFIG):
         return opencc.OpenCC(f"{name}.json")
 
 
+@lru_cache(maxsize=1)  # importlib.metadata parses files: ~2 ms a call, once per file
 def opencc_version() -> str:
     try:
         from importlib.metadata import version
