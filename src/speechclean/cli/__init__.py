@@ -10,6 +10,7 @@ import click
 
 from .. import __version__
 from .clean import clean
+from .detect import detect
 from .preview import preview
 from .rules import rules
 
@@ -22,4 +23,5 @@ def main() -> None:
 
 main.add_command(clean)
 main.add_command(rules)
+main.add_command(detect)
 main.add_command(preview)
