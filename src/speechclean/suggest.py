@@ -145,16 +145,29 @@ class Suggestion:
         return _render(self)
 
 
-def mining_text(pipeline: Pipeline, data: bytes | str, name: str) -> tuple[str, str]:
-    """(source, mined): the text entering the rules stage, and that text after the common
-    rules and the rules of the sites it already matches — what a new site rule will see."""
+def mining_text(pipeline: Pipeline, data: bytes | str, name: str) -> tuple[str, str, set[str]]:
+    """(source, seen, kept) for one document: the text entering the rules stage; that text
+    after the repair sets, as a new site's rules see it; and the (trimmed) lines that
+    survive the existing rules — the sites it already matches and the common sets."""
     result = pipeline.clean(data, name)
-    text = result.source
-    sets = list(pipeline.book.common) + [pipeline.book.site(s) for s in result.sites]
+    common = pipeline.book.common
+    repair = [rs for rs in common if getattr(rs, "phase", "") == "repair"]
+    others = [pipeline.book.site(s) for s in result.sites] + [
+        rs for rs in common if rs not in repair
+    ]
+    seen = _apply_sets(result.source, repair, pipeline.timeout)
+    kept = _apply_sets(seen, others, pipeline.timeout)
+    return result.source, seen, {line.strip() for line in kept.split("\n")}
+
+
+def _apply_sets(text: str, sets, timeout: float) -> str:
     for rs in sets:
         for rule in rs.rules:
-            text = apply_edits(text, rule.find_edits(text, pipeline.timeout))
-    return result.source, text
+            text = apply_edits(text, rule.find_edits(text, timeout))
+    return text
+
+
+HANDLED = "\x01"  # key of a line the existing rules already remove
 
 
 def suggest(
@@ -166,31 +179,36 @@ def suggest(
     """Mine ``documents`` ((name, data) pairs of one site) and build a draft rule file."""
     names: list[str] = []
     sources: list[str] = []
-    texts: list[str] = []
+    texts: list[str] = []  # as the new site's rules will see them
+    handled: set[str] = set()  # lines the existing rules remove
     skipped: list[tuple[str, str]] = []
+    clusters: dict[str, list[Occurrence]] = defaultdict(list)
+    keys: list[list[str | None]] = []  # per file, per non-blank line: its key if not content
     for name, data in documents:
         try:
-            source, text = mining_text(pipeline, data, name)
+            source, text, kept = mining_text(pipeline, data, name)
         except DocumentError as exc:
             skipped.append((name, str(exc)))
             continue
+        i = len(names)
         names.append(name)
         sources.append(source)
         texts.append(text)
+        lines = [s.strip() for s in text.split("\n") if s.strip()]
+        keys.append([])
+        for pos, line in enumerate(lines):
+            if line not in kept:
+                key = HANDLED
+                handled.add(line)
+            else:
+                key = None if looks_like_content(line) else line_key(line)
+            keys[i].append(key)
+            if key not in (None, HANDLED):
+                clusters[key].append(Occurrence(i, line, pos + 1, len(lines) - pos))
     n = len(names)
     if min_files is None:
         min_files = max(3, math.ceil(0.2 * n))
 
-    clusters: dict[str, list[Occurrence]] = defaultdict(list)
-    keys: list[list[str | None]] = []  # per file, per non-blank line: its key if chrome-like
-    for i, text in enumerate(texts):
-        lines = [s.strip() for s in text.split("\n") if s.strip()]
-        keys.append([])
-        for pos, line in enumerate(lines):
-            key = None if looks_like_content(line) else line_key(line)
-            keys[i].append(key)
-            if key is not None:
-                clusters[key].append(Occurrence(i, line, pos + 1, len(lines) - pos))
     candidates = []
     for key, occ in clusters.items():
         nfiles = len({o.file for o in occ})
@@ -206,9 +224,9 @@ def suggest(
     _count_body_around(candidates, keys)
     candidates.sort(key=lambda c: (-len(c.files), _zone_order(c), c.key))
 
-    fingerprints = _fingerprints(sources, texts, candidates)
+    fingerprints = _fingerprints(sources, candidates, handled)
     site = site or _site_name(fingerprints)
-    _build_rules(candidates, texts, site)
+    _build_rules(candidates, texts, site, handled)
     return Suggestion(site, names, min_files, fingerprints, candidates, skipped)
 
 
@@ -224,7 +242,7 @@ def _zone_order(c: Candidate) -> tuple[int, int]:
 
 def _count_body_around(candidates: list[Candidate], keys: list[list[str | None]]) -> None:
     """Set ``before``/``after`` of every occurrence: the non-chrome lines around it."""
-    chrome = {c.key for c in candidates}
+    chrome = {c.key for c in candidates} | {HANDLED}
     prefix = []  # per file: non-chrome lines among the first k lines, k = 0..n
     for file_keys in keys:
         counts = [0]
@@ -302,8 +320,10 @@ def _sep_pattern(seps: list[str]) -> str:
     return f"[{cls}]*" if chars else r"\s*"
 
 
-def _build_rules(candidates: list[Candidate], texts: list[str], site: str) -> None:
-    chrome = {m for c in candidates for m in c.members}
+def _build_rules(
+    candidates: list[Candidate], texts: list[str], site: str, handled: set[str]
+) -> None:
+    chrome = {m for c in candidates for m in c.members} | handled
     body = [s.strip() for t in texts for s in t.split("\n") if s.strip() and s.strip() not in chrome]
     body.sort(key=len, reverse=True)
     seen_patterns: set[str] = set()
@@ -381,15 +401,11 @@ def _describe(c: Candidate, zone: dict | None) -> str:
 
 # --------------------------------------------------------------------------- fingerprints
 def _fingerprints(
-    sources: list[str], texts: list[str], candidates: list[Candidate]
+    sources: list[str], candidates: list[Candidate], handled: set[str]
 ) -> list[tuple[str, int]]:
     """Domain names, then brand names, present in most files, taken from chrome: the
-    proposed lines and the lines the built-in rules removed (copyright, ICP lines)."""
-    chrome = [m for c in candidates for m in c.members[:5]]
-    for source, text in zip(sources, texts, strict=True):
-        kept = set(text.split("\n"))
-        chrome += [line for line in source.split("\n") if line not in kept]
-    joined = "\n".join(chrome)
+    proposed lines and the lines the existing rules remove (copyright, ICP lines)."""
+    joined = "\n".join([m for c in candidates for m in c.members[:5]] + sorted(handled))
     literals = [d for d in dict.fromkeys(m.lower() for m in _DOMAIN.findall(joined))
                 if not _GENERIC_DOMAIN.search(d)]
     literals += list(dict.fromkeys(_BRAND.findall(joined)))
