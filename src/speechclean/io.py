@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,10 +27,11 @@ class Job:
 def iter_inputs(src: Path, glob: str = "*.txt") -> Iterator[tuple[Path, str]]:
     """Files under ``src`` matching ``glob`` (on the path relative to ``src``), sorted.
 
-    A file given directly is taken whatever its name. Symlinked directories are not
-    followed, so a symlink loop cannot trap the walk; symlinked files are read.
+    A file given directly is taken whatever its name (and whatever it is: a pipe or a
+    device is reported by ``read_input``, not silently dropped). Symlinked directories are
+    not followed, so a symlink loop cannot trap the walk; symlinked files are read.
     """
-    if src.is_file():
+    if not src.is_dir():
         yield src, src.name
         return
     pattern = PurePosixPath(glob)
@@ -79,27 +82,74 @@ def check_destination(sources: list[Path], dest: Path) -> None:
             )
 
 
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of a regular file. Anything else raises ``OSError`` instead of blocking:
+    a named pipe would wait forever for a writer, a device would never end.
+
+    The file is opened non-blocking and checked with ``fstat`` on the open descriptor, so
+    what is checked is what is read.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+            raise OSError(errno.EINVAL, f"not a regular file ({kind})", str(path))
+        with os.fdopen(fd, "rb", closefd=True) as fh:
+            fd = -1
+            return fh.read()
+    finally:
+        if fd != -1:
+            os.close(fd)
+
+
+def _default_mode() -> int:
+    """What ``open()`` would give a new file: 0o666 less the umask (read once)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_NEW_FILE_MODE = _default_mode()
+
+
 def atomic_write(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` via a temp file and rename; never a half-written file.
 
     Returns False (and leaves the file alone) when it already holds exactly ``data``.
+    The file gets the permissions a plain ``open()`` would give it (``mkstemp`` alone
+    would make every output private to its owner); an existing file keeps its own.
     """
     try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
+        current = path.stat()
+        mode = stat.S_IMODE(current.st_mode)
+        if current.st_size == len(data) and path.read_bytes() == data:
             return False
     except OSError:
-        pass
+        mode = _NEW_FILE_MODE
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), mode)
             fh.write(data)
         os.replace(tmp, path)
     except BaseException:
-        # Ctrl-C or a full disk: leave no temp file behind
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        # Ctrl-C, a worker being stopped or a full disk: leave no temp file behind
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         raise
     return True

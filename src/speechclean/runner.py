@@ -11,13 +11,15 @@ import difflib
 import hashlib
 import json
 import os
+import signal
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DocumentError
-from .io import Job, atomic_write
+from .io import Job, atomic_write, read_input
 from .pipeline import Pipeline, Result
 
 STATE_FILE = ".speechclean-state.json"  # in DST: what produced each output, for re-runs
@@ -83,11 +85,12 @@ class LocalFiles:
 
     @staticmethod
     def read(path) -> bytes:
-        return Path(path).read_bytes()
+        return read_input(Path(path))  # refuses pipes and devices instead of blocking
 
     @staticmethod
-    def write(path, data: bytes) -> None:
-        atomic_write(Path(path), data)
+    def write(path, data: bytes) -> bool:
+        """False when the output already held exactly ``data`` (nothing was written)."""
+        return atomic_write(Path(path), data)
 
 
 LOCAL_FILES = LocalFiles()
@@ -126,9 +129,12 @@ def process(job: Job, pipeline: Pipeline, mode: str, state: dict | None = None,
     report.output_hash = _sha(cleaned)
     if mode == "diff" and report.changed:
         report.diff = unified_diff(result, job.rel)
+    if mode != "write" and not report.changed:
+        report.status = "unchanged"  # --check/--diff: the file is clean already
     if mode == "write" and job.output is not None:
         try:
-            files.write(job.output, cleaned)
+            if files.write(job.output, cleaned) is False:
+                report.status = "unchanged"  # the output held these bytes already
         except OSError as exc:
             report.status = "error"
             report.error = f"cannot write {job.output}: {exc.strerror or exc}"
@@ -139,7 +145,16 @@ def process(job: Job, pipeline: Pipeline, mode: str, state: dict | None = None,
 _worker: dict = {}
 
 
+def _stop_worker(signum, frame):  # pragma: no cover - runs in worker processes
+    raise SystemExit(1)  # unwinds, so atomic_write removes its temp file
+
+
 def _init_worker(pipeline: Pipeline, mode: str, state: dict | None) -> None:
+    # Ctrl-C reaches every process of the terminal's group: only the parent handles it (no
+    # traceback per worker). The parent then stops the pool with SIGTERM, which becomes an
+    # exception here so that a file being written is cleaned up, not left half-done.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
     _worker.update(pipeline=pipeline, mode=mode, state=state)
 
 
@@ -242,7 +257,16 @@ def _results(jobs: list[Job], pipeline: Pipeline, mode: str, workers: int,
 
     ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
     chunk = max(1, min(64, len(jobs) // (workers * 8) or 1))
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(pipeline, mode, state)) as pool:
+    # Workers are born ignoring SIGINT (no window before their initializer runs). Signal
+    # handlers can only be set from the main thread; elsewhere the initializer does it.
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+    try:
+        pool = ctx.Pool(workers, initializer=_init_worker, initargs=(pipeline, mode, state))
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
+    with pool:  # on leaving (Ctrl-C included) the pool is terminated: workers get SIGTERM
         yield from pool.imap_unordered(_work, jobs, chunksize=chunk)
 
 
