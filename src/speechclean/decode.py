@@ -111,6 +111,13 @@ def _utf16_guess(data: bytes) -> str | None:
     return None
 
 
+def _replaced(data: bytes, encoding: str, decoded: str) -> int:
+    """How many U+FFFD in ``decoded`` stand for undecodable bytes (a file may hold real
+    U+FFFD characters, which are text, not damage)."""
+    n = decoded.count("\ufffd")
+    return n - data.decode(encoding, errors="ignore").count("\ufffd") if n else 0
+
+
 def _strict(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
@@ -136,6 +143,7 @@ _CHARDET_TO_CODEC = {
 }
 
 LEGACY_CANDIDATES = ("gb18030", "big5hkscs")
+MAX_DAMAGED_CONFIDENCE = 0.9  # a file that needed replacements is never "certain"
 
 
 def _chardet_guess(data: bytes) -> tuple[str | None, float]:
@@ -159,14 +167,23 @@ def decode(data: bytes) -> Decoded:
         return Decoded("", "utf-8", 1.0)
     for bom, name in _BOMS:
         if data.startswith(bom):
-            text = data[len(bom) :].decode(name, errors="replace")
-            return Decoded(text, name, 1.0, text.count("\ufffd"))
+            body = data[len(bom) :]
+            text = _strict(body, name)
+            if text is not None:
+                return Decoded(text, name, 1.0)
+            text = body.decode(name, errors="replace")  # a BOM, then damage (truncation)
+            return Decoded(text, name, MAX_DAMAGED_CONFIDENCE, _replaced(body, name, text))
 
     utf16 = _utf16_guess(data)
     if utf16:
         text = _strict(data, utf16)
         if text is not None and plausibility(text) > 0.2:
             return Decoded(text, utf16, 0.9)
+        # A truncated download ends on half a character: a few replacements, not binary.
+        text = data.decode(utf16, errors="replace")
+        replaced = _replaced(data, utf16, text)
+        if replaced <= max(2, len(text) // 1000) and plausibility(text) > 0.2:
+            return Decoded(text, utf16, 0.8, replaced)
     if b"\x00" in data[:SAMPLE_BYTES] or _looks_binary(data):
         raise NotTextError("binary file (NUL or control bytes), not text")
 
@@ -191,16 +208,18 @@ def decode(data: bytes) -> Decoded:
     # then let plausibility (minus replacements) choose among its guess and the usual ones.
     guess, _ = _chardet_guess(data)
     options = dict.fromkeys([g for g in (guess,) if g] + ["utf-8", *LEGACY_CANDIDATES])
-    best_tuple: tuple[float, str, str, int] | None = None
+    ranked: list[tuple[float, str, str, int]] = []
     for enc in options:
         try:
             cand = data.decode(enc, errors="replace")
-        except LookupError:
+        except (LookupError, UnicodeError):
             continue
-        bad = cand.count("\ufffd")
+        bad = _replaced(data, enc, cand)
         score = plausibility(cand) - 20 * bad / max(1, len(cand))
-        if best_tuple is None or score > best_tuple[0]:
-            best_tuple = (score, enc, cand, bad)
-    assert best_tuple is not None
-    score, enc, cand, bad = best_tuple
-    return Decoded(cand, enc, _confidence(max(score, 0.0), 0.0), bad)
+        ranked.append((score, enc, cand, bad))
+    ranked.sort(key=lambda t: t[0], reverse=True)
+    score, enc, cand, bad = ranked[0]  # utf-8 with errors="replace" always decodes
+    runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+    # Replaced bytes are damage: never claim full certainty for such a file.
+    confidence = min(_confidence(max(score, 0.0), max(runner_up, 0.0)), MAX_DAMAGED_CONFIDENCE)
+    return Decoded(cand, enc, confidence, bad)
