@@ -38,7 +38,14 @@ PROGRESS_MIN_FILES = 20  # shorter runs finish before a bar is worth drawing
               help="Which files of a SRC folder to clean.")
 @click.option("--force", is_flag=True, help="Re-clean files whose outputs are up to date.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (errors still shown).")
-def clean(sources, dest, rule_dirs, site, jobs, diff, check, report, pattern, force, quiet):
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="ray: run on a Ray cluster (pip install 'speechclean[ray]'); SRC and DST "
+              "may be URIs such as s3://bucket/dir; --jobs bounds the Ray workers.")
+@click.option("--address", metavar="ADDR",
+              help="--engine ray: join this Ray cluster (auto, ray://head:10001) instead of "
+              "starting a local Ray.")
+def clean(sources, dest, rule_dirs, site, jobs, diff, check, report, pattern, force, quiet,
+          engine, address):
     """Clean SRC files or folders into DST.
 
     \b
@@ -56,12 +63,19 @@ def clean(sources, dest, rule_dirs, site, jobs, diff, check, report, pattern, fo
         sys.exit(_clean_stdin(pipeline, mode, diff, check))
     if dest is None and mode == "write":
         fail("missing -o/--output DST (or use --diff/--check, or '-' for stdin)")
+    if address and engine != "ray":
+        fail("--address needs --engine ray")
 
     from ..io import plan
     from ..runner import run, write_report
 
     try:
-        jobs_list = plan([Path(s) for s in sources], Path(dest) if dest else None, pattern)
+        if engine == "ray":
+            from ..engine_ray import plan_files
+
+            jobs_list = plan_files(list(sources), dest, pattern)
+        else:
+            jobs_list = plan([Path(s) for s in sources], Path(dest) if dest else None, pattern)
     except UsageError as exc:
         fail(str(exc))
     if not jobs_list:
@@ -73,11 +87,22 @@ def clean(sources, dest, rule_dirs, site, jobs, diff, check, report, pattern, fo
         bar = click.progressbar(length=len(jobs_list), label="cleaning", file=sys.stderr)
         bar.__enter__()
     try:
-        summary = run(
-            jobs_list, pipeline, mode=mode, workers=min(workers, len(jobs_list)),
-            dest=Path(dest) if dest and mode == "write" else None, force=force,
-            progress=(lambda _r: bar.update(1)) if bar else None,
-        )  # fmt: skip
+        if engine == "ray":
+            from ..engine_ray import run_ray
+
+            summary = run_ray(
+                jobs_list, pipeline, mode=mode, dest=dest if mode == "write" else None,
+                force=force, address=address, num_cpus=jobs,
+                progress=(lambda _r: bar.update(1)) if bar else None,
+            )  # fmt: skip
+        else:
+            summary = run(
+                jobs_list, pipeline, mode=mode, workers=min(workers, len(jobs_list)),
+                dest=Path(dest) if dest and mode == "write" else None, force=force,
+                progress=(lambda _r: bar.update(1)) if bar else None,
+            )  # fmt: skip
+    except UsageError as exc:
+        fail(str(exc))  # --engine ray: Ray missing, or the cluster cannot be reached
     except KeyboardInterrupt:
         click.echo("\nspeechclean: interrupted; run the same command again to finish", err=True)
         sys.exit(130)
