@@ -98,6 +98,17 @@ CHROME_COMMON = [
 BODY = TITLES + PARAGRAPHS
 
 
+def is_site_chrome(line: str) -> bool:
+    """Whether ``line`` was made from one of the CHROME_SITE templates."""
+    import re
+
+    for template in CHROME_SITE:
+        parts = re.split(r"\{[^}]*\}", template)
+        if re.fullmatch(".+".join(map(re.escape, parts)), line):
+            return True
+    return False
+
+
 def document(i: int, rng: random.Random) -> tuple[str, list[str]]:
     """Page ``i`` of the site and the content lines it must keep."""
     values = {
@@ -112,7 +123,7 @@ def document(i: int, rng: random.Random) -> tuple[str, list[str]]:
     values["page"] = rng.randint(1, values["pages"])
     title = TITLES[i % len(TITLES)]
     date = f"（{values['year']}年{values['month']}月{values['day']}日）"
-    body = rng.sample(PARAGRAPHS, rng.randint(4, 7))
+    body = rng.sample(PARAGRAPHS, rng.randint(6, 9))
     content = [title, date, "同志们：", *body]
     head = [CHROME_SITE[0], CHROME_COMMON[0], CHROME_SITE[1], CHROME_SITE[2]]
     tail = [CHROME_COMMON[1], CHROME_SITE[3], CHROME_SITE[4], CHROME_COMMON[2], CHROME_COMMON[3]]

@@ -46,8 +46,11 @@ def test_draft_names_the_site_and_its_fingerprints(site):
     assert rs.name == "moxiang"
     assert r"moxiang\.example" in rs.match
     assert all(r.id.startswith("moxiang/") and r.examples for r in rs.rules)
-    # every site-specific chrome template got a rule; nothing else did
-    assert len(rs.rules) == len(moxiang.CHROME_SITE)
+    # each rule removes lines of one of the site's chrome templates, and only those
+    assert 3 <= len(rs.rules) <= len(moxiang.CHROME_SITE)
+    for rule in rs.rules:
+        drops = [e.text for e in rule.examples if e.expect == "drop"]
+        assert drops and all(moxiang.is_site_chrome(d) for d in drops), rule.id
 
 
 def test_clean_with_the_draft_keeps_exactly_the_speech(site):
