@@ -30,6 +30,7 @@ STAGES = ("decode", "normalize", "convert", "rules", "reflow", "write")
 MAX_ROUNDS = 3  # rules + reflow repeat until nothing changes (idempotence), at most this often
 OVERCLEAN_RATIO = 0.5
 LONG_LINE = 100
+TIMEOUT_CHARS = 1_000_000  # rule time limits scale with the text beyond this length
 
 _NEWLINES = regex.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 _INVISIBLE = regex.compile(r"[\ufeff\u200b\u200c\u200d\u2060\u180e\u00ad]")
@@ -171,11 +172,17 @@ class Pipeline:
             "convert": self.convert,
         }
 
+    def time_limit(self, text: str) -> float:
+        """Seconds one pattern may run on ``text``: ``timeout`` per million characters (at
+        least ``timeout``). A catastrophic pattern still fails its file quickly, and a
+        20 MB file, where a sound pattern may need over a second, never trips the limit."""
+        return self.timeout * max(1.0, len(text) / TIMEOUT_CHARS)
+
     # ------------------------------------------------------------------ stages
     def _detect(self, text: str) -> list[RuleSet]:
         if self.site is not None:
             return [self.book.site(self.site)]
-        return [s for s in self.book.sites if s.matches(text, self.timeout)]
+        return [s for s in self.book.sites if s.matches(text, self.time_limit(text))]
 
     def clean(self, data: bytes | str, name: str = "<input>") -> Result:
         if isinstance(data, str):
@@ -233,7 +240,7 @@ class Pipeline:
             generic = [rs for rs in self.book.common if rs.phase != "repair"]
             for rs in repair:
                 for rule in rs.rules:
-                    text = apply(text, rule.find_edits(text, self.timeout), "rules", rule.id,
+                    text = apply(text, rule.find_edits(text, self.time_limit(text)), "rules", rule.id,
                                  rule.category, rule.action)
             if round_ == 0 and self.site is None and repair:
                 # Fingerprints are looked for again after the repairs: pinyin glued into a
@@ -243,7 +250,7 @@ class Pipeline:
             # run before the generic boilerplate rules.
             for rs in sites + generic:
                 for rule in rs.rules:
-                    text = apply(text, rule.find_edits(text, self.timeout), "rules", rule.id,
+                    text = apply(text, rule.find_edits(text, self.time_limit(text)), "rules", rule.id,
                                  rule.category, rule.action)
             for fix in FIXES:
                 text = apply(text, fix.find(text), "reflow", fix.id, fix.category, fix.action)

@@ -10,6 +10,7 @@ import click
 from ..errors import RuleErrors, UsageError
 
 EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a SIGINT death (128 + 2)
 
 rules_option = click.option(
     "--rules", "rule_dirs", multiple=True, metavar="DIR",
@@ -32,11 +33,25 @@ def load_pipeline(rule_dirs, site: str | None = None):
     from ..pipeline import Pipeline
 
     try:
-        return Pipeline.from_rules(rule_dirs, site=site)
+        pipeline = Pipeline.from_rules(rule_dirs, site=site)
     except RuleErrors as exc:
-        for err in exc.errors:
-            click.echo(f"{err}", err=True)
-        n = len(exc.errors)
-        fail(f"{n} rule error{'s' if n > 1 else ''}; nothing was done")
+        _fail_rules([str(err) for err in exc.errors])
     except UsageError as exc:
         fail(str(exc))
+    # Examples are cheap to run (~2 ms for every built-in rule): a rule whose own examples
+    # fail would clean wrongly, so it stops the run before anything is written.
+    problems = [
+        f"{rule.source}:{rule.line}: {rule.id}: {msg}"
+        for rule in pipeline.book.rules()
+        for msg in rule.example_failures()
+    ]
+    if problems:
+        _fail_rules(problems)
+    return pipeline
+
+
+def _fail_rules(messages: list[str]) -> NoReturn:
+    for message in messages:
+        click.echo(message, err=True)
+    n = len(messages)
+    fail(f"{n} rule error{'s' if n > 1 else ''}; nothing was done")
