@@ -12,6 +12,7 @@ from ..errors import DocumentError, UsageError
 from .common import (
     EXIT_CHANGES,
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     fail,
     load_pipeline,
@@ -60,14 +61,16 @@ def clean(sources, dest, rule_dirs, site, jobs, diff, check, report, pattern, fo
     if "-" in sources:
         if len(sources) > 1:
             fail("'-' (stdin) cannot be combined with other sources")
-        sys.exit(_clean_stdin(pipeline, mode, diff, check))
+        if dest is not None:
+            fail("'-' writes the clean text to stdout; it takes no -o/--output")
+        sys.exit(_clean_stdin(pipeline, mode, diff, check, report))
     if dest is None and mode == "write":
         fail("missing -o/--output DST (or use --diff/--check, or '-' for stdin)")
     if address and engine != "ray":
         fail("--address needs --engine ray")
 
     from ..io import plan
-    from ..runner import run, write_report
+    from ..runner import run
 
     try:
         if engine == "ray":
@@ -104,8 +107,9 @@ def clean(sources, dest, rule_dirs, site, jobs, diff, check, report, pattern, fo
     except UsageError as exc:
         fail(str(exc))  # --engine ray: Ray missing, or the cluster cannot be reached
     except KeyboardInterrupt:
+        # Outputs are written whole or not at all, and the state file records those done.
         click.echo("\nspeechclean: interrupted; run the same command again to finish", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -117,7 +121,7 @@ def clean(sources, dest, rule_dirs, site, jobs, diff, check, report, pattern, fo
     for r in summary.failed:
         click.echo(f"speechclean: {r.status}: {r.path}: {r.error}", err=True)
     if report:
-        write_report(summary, Path(report))
+        _write_report(summary, report)
     if not quiet:
         click.echo(format_summary(summary, mode, dest), err=True)
     if summary.failed:
@@ -127,15 +131,35 @@ def clean(sources, dest, rule_dirs, site, jobs, diff, check, report, pattern, fo
     sys.exit(EXIT_OK)
 
 
-def _clean_stdin(pipeline, mode: str, diff: bool, check: bool) -> int:
-    from ..runner import unified_diff
+def _write_report(summary, report: str) -> None:
+    from ..runner import write_report
+
+    try:
+        write_report(summary, Path(report))
+    except OSError as exc:
+        fail(f"cannot write report {report}: {exc.strerror or exc}", EXIT_FAILED)
+
+
+def _clean_stdin(pipeline, mode: str, diff: bool, check: bool, report: str | None) -> int:
+    from ..runner import FileReport, RunSummary, report_for, unified_diff
 
     data = sys.stdin.buffer.read()
+
+    def write(file_report: FileReport) -> None:
+        if report:
+            _write_report(RunSummary([file_report], pipeline.provenance()), report)
+
     try:
         result = pipeline.clean(data, name="<stdin>")
     except DocumentError as exc:
         click.echo(f"speechclean: {exc.status}: <stdin>: {exc}", err=True)
+        write(FileReport("-", None, exc.status, bytes_in=len(data), error=str(exc)))
         return EXIT_FAILED
+    file_report = report_for(result, "-", "-" if mode == "write" else None)
+    file_report.changed = result.data != data
+    if mode != "write" and not file_report.changed:
+        file_report.status = "unchanged"
+    write(file_report)
     for w in result.warnings:
         click.echo(f"speechclean: warning: <stdin>: {w.message}", err=True)
     changed = result.data != data
@@ -145,6 +169,25 @@ def _clean_stdin(pipeline, mode: str, diff: bool, check: bool) -> int:
     elif diff and changed:
         click.echo(unified_diff(result, "<stdin>"), nl=False)
     return EXIT_CHANGES if check and changed else EXIT_OK
+
+
+SUMMARY_WARNING_LINES = 20  # beyond this the report has them all
+
+
+def _warning_lines(reports) -> list[str]:
+    """One line per file and warning code (with how often), at most SUMMARY_WARNING_LINES."""
+    lines = []
+    for r in reports:
+        by_code: dict[str, list[str]] = {}
+        for w in r.warnings:
+            by_code.setdefault(w["code"], []).append(w["message"])
+        for code, messages in by_code.items():
+            more = f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""
+            lines.append(f"    {r.path}: {code}: {messages[0]}{more}")
+    if len(lines) > SUMMARY_WARNING_LINES:
+        rest = len(lines) - SUMMARY_WARNING_LINES
+        lines = lines[:SUMMARY_WARNING_LINES] + [f"    ... {rest} more (--report FILE lists all)"]
+    return lines
 
 
 def format_summary(summary, mode: str, dest: str | None) -> str:
@@ -167,9 +210,7 @@ def format_summary(summary, mode: str, dest: str | None) -> str:
     warnings = summary.warnings()
     if warnings:
         lines.append("  warnings: " + ", ".join(f"{code} {k}" for code, k in sorted(warnings.items())))
-        for r in summary.reports:
-            for w in r.warnings:
-                lines.append(f"    {r.path}: {w['code']}: {w['message']}")
+        lines += _warning_lines(summary.reports)
     if summary.failed:
         lines.append("  failed: " + ", ".join(f"{r.path} ({r.status})" for r in summary.failed))
     return "\n".join(lines)
