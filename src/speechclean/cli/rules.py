@@ -234,7 +234,7 @@ def _print_test(rs, reports: list[dict], hits: dict, alone: bool) -> None:
                        f"{c['action']:<15} {_show(c)}")
         others = "" if alone else f"; {rep['other_rule_changes']} by the other rules"
         click.echo(f"  {len(rep['changes'])} changes by {Path(rs.source).name}{others}")
-    click.echo(f"hits per rule ({len(reports)} samples):")
+    click.echo(f"hits per rule ({len(reports)} sample{'s' if len(reports) != 1 else ''}):")
     for rule_id, n in hits.items():
         click.echo(f"  {rule_id:<{width}} {n:>5}" + ("  never fired" if n == 0 else ""))
 
