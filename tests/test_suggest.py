@@ -194,3 +194,32 @@ def test_suggest_cli_errors():
     assert result.exit_code == 2
     assert "no such file" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_short_cue_lines_at_the_edges_are_proposed_even_if_rare(pipeline):
+    """A popularity counter in 2 of 10 files is below --min-files but has a cue (热度) and
+    sits in the last lines: proposed, as a cue line."""
+    docs = []
+    for i in range(10):
+        counter = f"热度：{100 + 37 * i}℃\n" if i in (2, 7) else ""
+        docs.append((f"{i}.txt", f"{moxiang.TITLES[i]}\n同志们：\n{moxiang.PARAGRAPHS[i]}\n{counter}"))
+    result = suggest(docs, pipeline)
+    (cue,) = result.proposed
+    assert not cue.repeated and cue.data["category"] == "metadata"
+    assert cue.rule.apply("热度：98765℃") == ""
+    assert validate_draft(result.to_yaml()) == []
+
+
+def test_a_pattern_that_would_hit_a_body_line_is_not_proposed(pipeline):
+    """投稿人：<name> repeats, but its generalized pattern would also remove a content line
+    of the same shape: the rule is left out and the draft says why."""
+    docs = []
+    for i in range(8):
+        body = moxiang.PARAGRAPHS[i]
+        extra = "投稿人：实践，智慧。\n" if i == 3 else ""
+        docs.append((f"{i}.txt", f"投稿人：{moxiang.UPLOADERS[i]}\n{moxiang.TITLES[i]}\n{extra}{body}\n"))
+    result = suggest(docs, pipeline)
+    text = result.to_yaml()
+    assert not result.proposed
+    assert "would also drop '投稿人：实践，智慧。'" in text
+    assert validate_draft(text) == []
