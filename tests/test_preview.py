@@ -117,7 +117,8 @@ def test_text_preview_of_the_seeds_shows_every_change_on_its_line(seeds_results)
     assert "layout hidden" in out
 
 
-def test_text_preview_table_lists_every_rule_including_those_that_never_fired(tmp_path):
+def test_text_preview_table_lists_every_rule_including_those_that_never_fired(tmp_path,
+                                                                            seeds_results):
     (tmp_path / "common").mkdir()
     (tmp_path / "common" / "never.yaml").write_text(
         "set: never\nrules:\n"
@@ -134,7 +135,10 @@ def test_text_preview_table_lists_every_rule_including_those_that_never_fired(tm
         assert r["rule"] in rows, r["rule"]
     assert rows["mine/never-fires"].split()[1:] == ["ad", "0", "0", "0", "0", "never", "fired"]
     assert res.output.splitlines()[-1].endswith("never fired")
-    assert rows["reflow/blank-lines"].split()[2] == "5"  # every seed has blank lines to drop
+    for rule in ("reflow/blank-lines", "reflow/duplicate-title"):  # reflow fixes counted too
+        files = sum(1 for r in seeds_results.values() if any(c.rule == rule for c in r.changes))
+        hits = sum(1 for r in seeds_results.values() for c in r.changes if c.rule == rule)
+        assert rows[rule].split()[2:4] == [str(files), str(hits)]
 
 
 def test_rule_option_follows_one_rule(seeds_results):
@@ -279,3 +283,21 @@ def test_stdin_preview():
     assert res.exit_code == 0, res.output
     assert "<stdin>" in res.output
     assert "[-您现在所在的位置: 首页 > 新闻 > 讲话-]" in res.output
+
+
+def test_replacements_show_only_what_changed_and_blank_lines_stay_visible(tmp_path):
+    rules = tmp_path / "rules" / "common"
+    rules.mkdir(parents=True)
+    (rules / "ext.yaml").write_text(
+        "set: ext\nrules:\n"
+        "  - id: mine/file-extension\n    category: header\n    action: replace\n"
+        "    pattern: '^(.{4,40}讲话)\\.docx$'\n    replacement: '\\1'\n"
+        "    examples: {change: [{in: '在大会上的讲话.docx', out: '在大会上的讲话'}]}\n",
+        encoding="utf-8",
+    )
+    res = run("-", "--rules", tmp_path / "rules", "--all",
+              input="在全市大会上的讲话.docx\n\n\n同志们:\n今天开会。\n")
+    assert res.exit_code == 0, res.output
+    assert "    1 │ 在全市大会上的讲话[-.docx-]" in res.output
+    # the two blank lines are dropped: each shows as a visible removed line break
+    assert "    2 │ [-⏎-]" in res.output and "    3 │ [-⏎-]" in res.output

@@ -65,30 +65,31 @@ def _replay_step(pieces: list[Segment], group: list[tuple[int, Change]]) -> list
     k, n = 0, len(pieces)
     pos = 0  # offset in the current text where pieces[k] starts
     for cid, c in group:
+        start, end, new = _narrowed(c)
         # copy what lies before the change (and tombstones right at its start)
         while k < n:
             p = pieces[k]
             w = _width(p)
-            if w == 0 or pos + w <= c.start:
+            if w == 0 or pos + w <= start:
                 out.append(p)
                 pos += w
                 k += 1
                 continue
-            if pos < c.start:
-                cut = c.start - pos
+            if pos < start:
+                cut = start - pos
                 out.append(Segment(p.kind, p.text[:cut], p.change))
                 pieces[k] = Segment(p.kind, p.text[cut:], p.change)
-                pos = c.start
+                pos = start
             break
         # the changed range: source text becomes a tombstone, inserted text vanishes
-        while k < n and pos < c.end:
+        while k < n and pos < end:
             p = pieces[k]
             w = _width(p)
             if w == 0:
                 out.append(p)
                 k += 1
                 continue
-            take = min(w, c.end - pos)
+            take = min(w, end - pos)
             if p.kind == "kept":
                 out.append(Segment("removed", p.text[:take], cid))
             if take < w:
@@ -96,10 +97,25 @@ def _replay_step(pieces: list[Segment], group: list[tuple[int, Change]]) -> list
             else:
                 k += 1
             pos += take
-        if c.new:
-            out.append(Segment("inserted", c.new, cid))
+        if new:
+            out.append(Segment("inserted", new, cid))
     out.extend(pieces[k:])
     return out
+
+
+def _narrowed(c: Change) -> tuple[int, int, str]:
+    """The change without the text its old and new share at both ends: replacing
+    ``'\n\n\n'`` by ``'\n'`` removes two line breaks, ``'讲话.docx'`` by ``'讲话'`` removes
+    ``'.docx'``."""
+    old, new = c.old, c.new
+    limit = min(len(old), len(new))
+    head = 0
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return c.start + head, c.end - tail, new[head : len(new) - tail]
 
 
 def _coalesce(pieces: list[Segment]) -> list[Segment]:
@@ -255,7 +271,8 @@ class SourceView:
 
     def tokens(self, first: int, last: int, marked: set[int]) -> list[tuple[str, str]]:
         """``(text, style)`` for lines ``first..last``: style ``del``/``ins`` for what the
-        ``marked`` changes removed/inserted, ``plain`` for the rest of the source."""
+        ``marked`` changes removed/inserted, ``other`` for source text other changes
+        removed, ``plain`` for kept text."""
         a, b = self.line_range(first, last)
         at_end = b == len(self.source)
         out: list[tuple[str, str]] = []
@@ -271,7 +288,10 @@ class SourceView:
             if lo >= hi:
                 continue
             piece = s.text[lo - start : hi - start]
-            style = "del" if s.kind == "removed" and s.change in marked else "plain"
+            if s.kind == "kept":
+                style = "plain"
+            else:
+                style = "del" if s.change in marked else "other"
             if out and out[-1][1] == style:
                 out[-1] = (out[-1][0] + piece, style)
             else:
@@ -281,7 +301,10 @@ class SourceView:
 
 def display_lines(tokens: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     """Split tokens at source newlines. A removed newline shows as ``⏎`` when part of its
-    line stays (a join); an inserted newline shows as ``↵``."""
+    line stays (a join), or when nothing but line breaks was removed (blank lines);
+    an inserted newline shows as ``↵``."""
+    gone = ("del", "other")
+    blank_only = not any(style == "del" and text.strip() for text, style in tokens)
     lines: list[list[tuple[str, str]]] = [[]]
     for text, style in tokens:
         if style == "ins":
@@ -293,7 +316,7 @@ def display_lines(tokens: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
                 lines[-1].append((part, style))
             if j < len(parts) - 1:
                 line = lines[-1]
-                if style == "del" and line and not all(st == "del" for _, st in line):
+                if style == "del" and (blank_only or line and not all(st in gone for _, st in line)):
                     line.append(("⏎", "del"))
                 lines.append([])
     if not lines[-1] and len(lines) > 1:

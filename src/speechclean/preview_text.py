@@ -41,6 +41,8 @@ class Styler:
             return click.style(text, fg="bright_white", bg="red") if self.color else f"[-{text}-]"
         if style == "ins":
             return click.style(text, fg="black", bg="green") if self.color else f"{{+{text}+}}"
+        if style == "other":  # removed by another rule than the one shown
+            return click.style(text, dim=True) if self.color else text
         return text
 
     def __call__(self, text: str, **kw) -> str:
@@ -68,7 +70,7 @@ def entries(fp: FilePreview, view: SourceView, selection: Selection) -> list[Ent
 
 def _shorten(line: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Cut long kept stretches around the highlights of a line."""
-    if not any(style != "plain" for _, style in line):
+    if not any(style in ("del", "ins") for _, style in line):
         text = "".join(t for t, _ in line)
         return [(text[:CONTEXT_WIDTH] + "…" if len(text) > CONTEXT_WIDTH else text, "plain")]
     out = []
@@ -160,4 +162,4 @@ def render_text(previews: list[FilePreview], rows: list[dict], selection: Select
     lines = sum(r["lines"] for r in rows if r["category"] != LAYOUT)
     dead = sum(1 for r in rows if r["hits"] == 0)
     yield (f"{files} file{'s' if files != 1 else ''} ({failed} failed): {changes} changes shown, "
-           f"{lines} lines removed; {len(rows)} rules, {dead} never fired")
+           f"{lines} lines removed; {len(rows)} rule{'s' if len(rows) != 1 else ''}, {dead} never fired")
