@@ -12,8 +12,9 @@ from click.testing import CliRunner
 
 import moxiang
 from speechclean.cli import main
+from speechclean.draft import generalize, validate_draft
 from speechclean.rules import RuleBook, load_rules, parse_file
-from speechclean.suggest import generalize, line_key, looks_like_content, suggest, validate_draft
+from speechclean.suggest import line_key, looks_like_content, suggest
 
 
 @pytest.fixture(scope="module")

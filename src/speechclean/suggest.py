@@ -1,30 +1,28 @@
-"""suggest: mine boilerplate candidates from a folder of one site and draft a rule file.
+"""suggest: mine boilerplate candidates from a folder of one site.
 
-Lines are read as the site rules will see them: decoded, normalized and converted by the
-pipeline, after the common rules (and the rules of any site already recognised) have run,
-so nothing the built-in rules remove is proposed again. Each line gets a CCNet-style key
-(lowercase, digit runs -> ``0``, punctuation and spaces stripped, values after ``label:``
-masked) and lines are clustered by key. Proposed are the clusters seen in at least
-``min_files`` files, and short lines with boilerplate cues in the first or last lines of a
-file. Content-looking lines (long, sentence punctuation inside, salutations, date lines,
-numbered headings) are never proposed, and a generalized pattern that would remove any
-line of the folder outside the proposed clusters is rejected.
+Lines are read as a new site's rules will see them in ``clean``: decoded, normalized and
+converted by the pipeline, after the repair sets; lines that the existing rules (common
+sets, sites already recognised) remove are not proposed again. Each line gets a
+CCNet-style key (lowercase, digit runs -> ``0``, punctuation and spaces stripped, values
+after ``label:`` masked) and lines are clustered by key. Candidates are the clusters seen
+in at least ``min_files`` files, and short lines with boilerplate cues in the first or last
+lines of files. Content-looking lines (long, sentence punctuation inside, salutations, date
+lines, numbered headings, titles) are never candidates. ``draft.py`` turns candidates into
+checked rules and the YAML draft.
 """
 
 from __future__ import annotations
 
 import math
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import regex
 
 from .document import apply_edits
-from .errors import DocumentError, RuleError, RuleErrors
+from .errors import DocumentError
 from .pipeline import Pipeline
-from .rules import Rule, parse_file, parse_rule
+from .rules import Rule
 
 MAX_LINE = 60  # longer lines are content, never proposed
 CUE_LINE = 40  # a non-repeated line needs a cue and at most this length
@@ -35,10 +33,10 @@ HEAD_BODY, TAIL_BODY = 3, 1  # content lines allowed above a head / below a tail
 FINGERPRINT_SHARE = 0.8
 
 _SEP = r"\s\p{P}\p{S}"
-_SLOT = "\x00"  # a masked field value in a key
-_FIELD_VALUE = regex.compile(r"(?<=[^\s:：][:：]\s*)[^\s:：|｜丨·•/]+")
+SLOT = "\x00"  # a masked field value in a key
+FIELD_VALUE = regex.compile(r"(?<=[^\s:：][:：]\s*)[^\s:：|｜丨·•/]+")
 _KEY_DROP = regex.compile(rf"[{_SEP}]+")
-_UNIT = regex.compile(rf"(\x00)|(\d+)|([^\d{_SEP}])")
+UNIT = regex.compile(rf"(\x00)|(\d+)|([^\d{_SEP}])")
 _MID_SENTENCE = regex.compile(r"[。！？!?；;](?=.*[^\s\p{P}])")
 _CONTENT = regex.compile(
     r"""^(?:
@@ -78,7 +76,7 @@ def line_key(line: str) -> str:
     >>> line_key("第3页 / 共12页") == line_key("第12页/共30页")
     True
     """
-    masked = _FIELD_VALUE.sub(_SLOT, line.strip())
+    masked = FIELD_VALUE.sub(SLOT, line.strip())
     key = regex.sub(r"\d+", "0", _KEY_DROP.sub("", masked.lower()))
     return key or "sep:" + regex.sub(r"\s+", "", line)
 
@@ -142,7 +140,9 @@ class Suggestion:
         return [c for c in self.candidates if c.rule is not None]
 
     def to_yaml(self) -> str:
-        return _render(self)
+        from .draft import render
+
+        return render(self)
 
 
 def mining_text(pipeline: Pipeline, data: bytes | str, name: str) -> tuple[str, str, set[str]]:
@@ -226,13 +226,15 @@ def suggest(
 
     fingerprints = _fingerprints(sources, candidates, handled)
     site = site or _site_name(fingerprints)
-    _build_rules(candidates, texts, site, handled)
+    from .draft import build_rules
+
+    build_rules(candidates, texts, site, handled)
     return Suggestion(site, names, min_files, fingerprints, candidates, skipped)
 
 
 # --------------------------------------------------------------------------- rules
 def _zone_order(c: Candidate) -> tuple[int, int]:
-    zone = _zone(c)
+    zone = zone_of(c)
     if zone and "head" in zone:
         return 0, min(o.head for o in c.occurrences)
     if zone:
@@ -256,7 +258,7 @@ def _count_body_around(candidates: list[Candidate], keys: list[list[str | None]]
             o.after = counts[-1] - counts[o.head]
 
 
-def _zone(c: Candidate) -> dict | None:
+def zone_of(c: Candidate) -> dict | None:
     """``{head: N}`` when every occurrence sits in the chrome block at the top of its file
     (at most HEAD_BODY content lines above it, such as the title), ``{tail: N}`` likewise
     at the bottom; none for chrome between paragraphs."""
@@ -266,137 +268,6 @@ def _zone(c: Candidate) -> dict | None:
     if all(o.after <= TAIL_BODY for o in occ) and max(o.tail for o in occ) <= ZONE_LIMIT:
         return {"tail": max(o.tail for o in occ) + 5}
     return None
-
-
-def generalize(members: list[str]) -> str:
-    """A regex matching every member (lines of one key): literals kept, digit runs as
-    ``\\d+``, masked field values as bounded non-space runs, separators as classes."""
-    parsed = [_units(m) for m in members]
-    length = min(len(p[0]) for p in parsed)
-    parts = []
-    for i in range(length + 1):
-        seps = [p[1][i] for p in parsed]
-        parts.append(_sep_pattern(seps))
-        if i == length:
-            break
-        kinds = {p[0][i] for p in parsed}
-        unit = parsed[0][0][i]
-        if unit == _SLOT:
-            longest = max(len(v) for p in parsed for v in p[2] if v) if any(p[2] for p in parsed) else 4
-            parts.append(rf"[^\s:：|｜丨]{{1,{min(30, max(8, 2 * longest))}}}")
-        elif unit == "0":
-            parts.append(r"\d+")
-        elif len(kinds) == 1:
-            parts.append(_escape(unit))
-        else:
-            parts.append("[" + "".join(regex.escape(k) for k in sorted(kinds)) + "]")
-    return "".join(parts)
-
-
-def _units(line: str) -> tuple[list[str], list[str], list[str]]:
-    """Key units of a line (chars, "0" for digit runs, SLOT) with the separator text before
-    each unit and after the last one, and the masked values."""
-    values = _FIELD_VALUE.findall(line)
-    masked = _FIELD_VALUE.sub(_SLOT, line)
-    units, seps = [], []
-    pos = 0
-    for m in _UNIT.finditer(masked):
-        seps.append(masked[pos : m.start()])
-        units.append(_SLOT if m.group(1) else "0" if m.group(2) else m.group(3))
-        pos = m.end()
-    seps.append(masked[pos:])
-    return units, seps, values
-
-
-def _escape(literal: str) -> str:
-    return regex.escape(literal).replace("\\-", "-")  # "-" is literal outside a class
-
-
-def _sep_pattern(seps: list[str]) -> str:
-    if all(s == seps[0] for s in seps) and not regex.search(r"\s", seps[0]):
-        return _escape(seps[0])
-    chars = sorted({c for s in seps for c in s if not c.isspace()})
-    cls = r"\s" + "".join(regex.escape(c) if c in "\\]^-[" else c for c in chars)
-    return f"[{cls}]*" if chars else r"\s*"
-
-
-def _build_rules(
-    candidates: list[Candidate], texts: list[str], site: str, handled: set[str]
-) -> None:
-    chrome = {m for c in candidates for m in c.members} | handled
-    body = [s.strip() for t in texts for s in t.split("\n") if s.strip() and s.strip() not in chrome]
-    body.sort(key=len, reverse=True)
-    seen_patterns: set[str] = set()
-    counts: dict[str, int] = defaultdict(int)
-    for c in candidates:
-        members = c.members
-        pattern = generalize(members)
-        if pattern in seen_patterns:
-            c.rejected = "same pattern as a rule above"
-            continue
-        category = cue_category(" ".join(members[:3]))
-        zone = _zone(c)
-        if category is None:
-            category = "watermark" if not zone else "footer" if "tail" in zone else "header"
-        counts[category] += 1
-        data = {
-            "id": f"{site}/{category}-{counts[category]}",
-            "category": category,
-            "action": "drop-line",
-            "pattern": pattern,
-            "max_length": min(MAX_LINE + 20, max(len(m) for m in members) + 20),
-            "description": _describe(c, zone),
-            "examples": {"drop": members[:3], "keep": []},
-        }
-        if zone:
-            data["zone"] = zone
-        try:
-            rule = parse_rule(data, "<draft>")
-        except RuleError as exc:  # a generalization bug must not break the draft
-            c.rejected = f"invalid pattern: {exc.message}"
-            continue
-        keep = _keep_example(rule, members, body)
-        if keep is None:
-            c.rejected = "no body line to show what it keeps"
-            continue
-        data["examples"]["keep"] = [keep]
-        rule = parse_rule(data, "<draft>")
-        problem = _overreach(rule, texts, chrome) or "; ".join(rule.example_failures())
-        if problem:
-            c.rejected = problem
-            continue
-        seen_patterns.add(pattern)
-        c.rule, c.data = rule, data
-
-
-def _keep_example(rule: Rule, members: list[str], body: list[str]) -> str | None:
-    chars = {c for c in "".join(members) if c.isalpha()}
-    ranked = sorted(
-        (b for b in body[:400] if len(b) >= 10), key=lambda b: (-len(chars & set(b)), -len(b))
-    )
-    for line in ranked:
-        sentence = regex.match(r".{8,60}?[。！？；]", line)
-        sample = sentence.group() if sentence else line[:60]
-        if len(sample) >= 6 and rule.apply(sample) == sample:
-            return sample
-    return None
-
-
-def _overreach(rule: Rule, texts: list[str], chrome: set[str]) -> str:
-    """Why ``rule`` is unsafe: it removes a folder line that is not proposed chrome."""
-    for text in texts:
-        for e in rule.find_edits(text):
-            line = text[e.start : e.end].strip()
-            if line and line not in chrome:
-                return f"would also drop {line[:50]!r}"
-    return ""
-
-
-def _describe(c: Candidate, zone: dict | None) -> str:
-    where = "first" if zone and "head" in zone else "last" if zone else "any"
-    kind = "repeated line" if c.repeated else "short line with a boilerplate cue"
-    lines = f" in the {where} lines" if zone else ""
-    return f"{kind}{lines}, seen in {len(c.files)} files"
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -417,6 +288,8 @@ def _fingerprints(
     if not found:
         top = [c for c in candidates if c.repeated]
         if top:
+            from .draft import generalize
+
             found.append((generalize(top[0].members), len(top[0].files)))
     found.sort(key=lambda f: -f[1])
     return found[:3]
@@ -430,64 +303,3 @@ def _site_name(fingerprints: list[tuple[str, int]]) -> str:
         if name:
             return name
     return "newsite"
-
-
-# --------------------------------------------------------------------------- output
-def _q(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
-
-
-def _render(s: Suggestion) -> str:
-    n = len(s.names)
-    out = [
-        f"# Draft rules for site {s.site!r}, mined by `speechclean rules suggest` from {n} files",
-        f"# (repeated = seen in at least {s.min_files} files). Review every rule, then run",
-        "# `speechclean rules check --rules DIR` and `speechclean preview ... --rules DIR`.",
-        "# Lines the built-in rules already remove are not proposed.",
-    ]
-    for name, reason in s.skipped:
-        out.append(f"# skipped {name}: {reason}")
-    out += [f"site: {_q(s.site)}", f"description: {_q(f'TODO: describe {s.site} (mined from {n} files)')}"]
-    for pattern, k in s.fingerprints:
-        out.append(f"# fingerprint {pattern!s} found in {k}/{n} files")
-    if not s.fingerprints:
-        out.append("# no fingerprint found: replace this with a literal found on every page")
-    match = [p for p, _ in s.fingerprints] or [PLACEHOLDER_MATCH]
-    out.append("match: [" + ", ".join(_q(p) for p in match) + "]")
-    out.append("rules:" if s.proposed else "rules: []")
-    for c in s.proposed:
-        d = c.data
-        files = sorted({s.names[f] for f in c.files})
-        out.append(f"  # {len(c.occurrences)} lines in {len(files)} files, e.g. {', '.join(files[:3])}")
-        out.append(f"  - id: {d['id']}")
-        for key in ("category", "action"):
-            out.append(f"    {key}: {d[key]}")
-        out.append(f"    pattern: {_q(d['pattern'])}")
-        out.append(f"    max_length: {d['max_length']}")
-        if "zone" in d:
-            (where, lines), = d["zone"].items()
-            out.append(f"    zone: {{{where}: {lines}}}")
-        out.append(f"    description: {_q(d['description'])}")
-        out.append("    examples:")
-        for kind in ("drop", "keep"):
-            out.append(f"      {kind}: [" + ", ".join(_q(x) for x in d["examples"][kind]) + "]")
-    rejected = [c for c in s.candidates if c.rejected]
-    if rejected:
-        out.append("# Not proposed (check these lines by hand):")
-        for c in rejected:
-            out.append(f"#   {c.members[0][:60]!r} ({len(c.files)} files): {c.rejected}")
-    return "\n".join(out) + "\n"
-
-
-def validate_draft(text: str) -> list[str]:
-    """Problems ``rules check`` would report for a draft (empty when it is valid)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "draft.yaml"
-        path.write_text(text, encoding="utf-8")
-        try:
-            rs = parse_file(path, "site")
-        except RuleErrors as exc:
-            return [e.message for e in exc.errors]
-    return [f"{r.id}: {m}" for r in rs.rules for m in r.example_failures()] + [
-        f"{r.id}: rule has no examples" for r in rs.rules if not r.examples
-    ]
