@@ -212,8 +212,9 @@ def unknown_patterns(pipeline: Pipeline, patterns: Iterable[str]) -> list[str]:
 
 def rule_table(pipeline: Pipeline, previews: list[FilePreview],
                selection: Selection = Selection()) -> list[dict]:
-    """Hits per rule over all files, every loaded rule included (``hits == 0``: never
-    fired). ``lines`` counts whole non-blank lines removed, ``chars`` characters removed."""
+    """Hits per rule over all files, every loaded rule included: the rules that fired in
+    the order they run, then those that never fired (``hits == 0``). ``lines`` counts whole
+    non-blank lines removed, ``chars`` characters removed."""
     rows = {r["rule"]: r | {"files": 0, "hits": 0, "lines": 0, "chars": 0}
             for r in known_rules(pipeline)}  # fmt: skip
     for fp in previews:
@@ -228,7 +229,8 @@ def rule_table(pipeline: Pipeline, previews: list[FilePreview],
             hit.add(c.rule)
         for rule in hit:
             rows[rule]["files"] += 1
-    return [row for rule, row in rows.items() if selection.wants_rule(rule)]
+    chosen = [row for rule, row in rows.items() if selection.wants_rule(rule)]
+    return [r for r in chosen if r["hits"]] + [r for r in chosen if not r["hits"]]
 
 
 # --------------------------------------------------------------------------- source view
