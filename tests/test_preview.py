@@ -109,6 +109,8 @@ def test_text_preview_of_the_seeds_shows_every_change_on_its_line(seeds_results)
     headers = entry_headers(out)
     for name, result in seeds_results.items():
         assert name in out
+        for note in result.notes:  # e.g. the Traditional -> Simplified conversion
+            assert f"  note: {note}" in out
         for c in result.changes:
             if c.category != "layout":
                 assert any(f"  {c.rule}  {c.category}  {c.action}" in h for h in headers), c.rule
@@ -222,7 +224,9 @@ def test_json_format_on_the_seeds(seeds_results):
     assert len(data["files"]) == len(seeds_results)
     for f in data["files"]:
         result = seeds_results[f["path"].rsplit("/", 1)[-1]]
-        assert set(f) >= {"path", "status", "encoding", "sites", "changes", "warnings", "hidden"}
+        assert set(f) >= {"path", "status", "encoding", "sites", "changes", "warnings", "hidden",
+                          "notes"}
+        assert f["notes"] == result.notes
         assert f["status"] == "ok" and f["encoding"] == result.encoding
         assert f["sites"] == result.sites
         shown = [c for c in result.changes if c.category != "layout"]

@@ -356,6 +356,7 @@ def file_dict(fp: FilePreview, selection: Selection) -> dict:
         "changes": [change_dict(c, view, i) for i, c in shown],
         "hidden": len(fp.changes) - len(shown),
         "warnings": [w.to_dict() for w in r.warnings] if r else [],
+        "notes": list(r.notes) if r else [],
     }
 
 

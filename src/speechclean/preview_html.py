@@ -183,6 +183,7 @@ def _document(fp: FilePreview, index: int, first_ids: dict[str, str]) -> str:
         if r.converted:
             facts.append("converted to Simplified")
         facts.append(f"{len(fp.changes)} changes")
+        facts += [escape(note) for note in r.notes]
         facts += [escape(f"{w.code}: {w.message}") for w in r.warnings]
         body = (f'<div class="info">{" · ".join(facts)}</div>'
                 f'<pre class="text">{render_segments(fp.segments, fp, first_ids)}</pre>')

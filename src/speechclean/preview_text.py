@@ -129,6 +129,8 @@ def render_file(fp: FilePreview, selection: Selection, context: int, st: Styler)
         counted += f", {hidden} {what} hidden"
     facts.append(counted)
     yield f"{st(fp.path, bold=True)}  ({'; '.join(facts)})"
+    for note in r.notes:  # what decode/normalize/convert did (not span edits)
+        yield f"  {st('note', dim=True)}: {note}"
     for w in r.warnings:
         yield f"  {st('warning', fg='red')}: {w.code}: {w.message}"
     for entry in entries(fp, view, selection):
