@@ -35,7 +35,12 @@ def iter_inputs(src: Path, glob: str = "*.txt") -> Iterator[tuple[Path, str]]:
         yield src, src.name
         return
     pattern = PurePosixPath(glob)
-    for root, dirs, files in os.walk(src, followlinks=False):
+    unreadable: list[OSError] = []
+    for root, dirs, files in os.walk(src, followlinks=False, onerror=unreadable.append):
+        while unreadable:
+            # A folder that cannot be listed is an input that fails (reading it reports
+            # why), never a silent hole in the output tree.
+            yield _failed_folder(src, unreadable.pop(0))
         dirs[:] = sorted(d for d in dirs if not d.startswith(TEMP_PREFIX))
         base = Path(root)
         for name in sorted(files):
@@ -44,6 +49,13 @@ def iter_inputs(src: Path, glob: str = "*.txt") -> Iterator[tuple[Path, str]]:
             rel = (base / name).relative_to(src).as_posix()
             if PurePosixPath(rel).match(str(pattern)):
                 yield base / name, rel
+    for exc in unreadable:  # the last folders walked
+        yield _failed_folder(src, exc)
+
+
+def _failed_folder(src: Path, exc: OSError) -> tuple[Path, str]:
+    path = Path(exc.filename) if exc.filename else src
+    return path, (path.relative_to(src).as_posix() if path != src else src.name)
 
 
 def plan(sources: list[Path], dest: Path | None, glob: str = "*.txt") -> list[Job]:

@@ -242,7 +242,10 @@ def run(
     finally:
         # Even after Ctrl-C: what was written is recorded, so the next run skips it.
         if mode == "write" and dest is not None and reports and dest.is_dir():
-            save_state(dest, updated_state(state, jobs, reports, pipeline))
+            try:
+                save_state(dest, updated_state(state, jobs, reports, pipeline))
+            except OSError:
+                pass  # a read-only DST: the outputs' own errors say so; re-runs redo more
     reports.sort(key=lambda r: r.path)
     return RunSummary(reports, pipeline.provenance())
 
