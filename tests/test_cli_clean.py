@@ -345,3 +345,16 @@ def test_installed_command_runs(pipeline, src, tmp_path):
     assert (dest / SEED_NAMES[0]).read_bytes() == cleaned(pipeline, SEED_NAMES[0])
     version = subprocess.run([_installed(), "--version"], capture_output=True, text=True)
     assert version.returncode == 0 and "speechclean" in version.stdout
+
+
+def test_check_report_says_what_would_change_and_names_no_output(src, tmp_path):
+    dest, report = tmp_path / "clean", tmp_path / "r.jsonl"
+    run("clean", src, "-o", dest)
+    (dest / "dirty.txt").write_text("  缩进的一行  \r\n\r\n", encoding="utf-8")
+    result = run("clean", dest, "--check", "-o", tmp_path / "unused", "--report", report)
+    assert result.exit_code == 1
+    lines = {Path(r["path"]).name: r for r in read_report(report)}
+    assert lines.pop("dirty.txt")["status"] == "ok"  # would change
+    assert {r["status"] for r in lines.values()} == {"unchanged"}
+    assert all(r["output"] is None for r in read_report(report))
+    assert not (tmp_path / "unused").exists()

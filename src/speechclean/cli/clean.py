@@ -78,7 +78,9 @@ def clean(sources, dest, rule_dirs, site, jobs, diff, check, report, pattern, fo
 
             jobs_list = plan_files(list(sources), dest, pattern)
         else:
-            jobs_list = plan([Path(s) for s in sources], Path(dest) if dest else None, pattern)
+            # --diff/--check write nothing: their reports show no output path
+            out = Path(dest) if dest and mode == "write" else None
+            jobs_list = plan([Path(s) for s in sources], out, pattern)
     except UsageError as exc:
         fail(str(exc))
     if not jobs_list:
