@@ -16,6 +16,8 @@ import zlib
 
 import pytest
 import regex
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import SEEDS
 from speechclean import NotTextError
@@ -223,3 +225,58 @@ def test_ascii_and_confidence_range():
     for name in SEED_NAMES:
         for data in variants(seed_text(name)).values():
             assert 0.0 <= decode(data).confidence <= 1.0
+
+
+def test_chardet_sees_only_a_bounded_sample(monkeypatch):
+    import chardet
+
+    from speechclean.decode import SAMPLE_BYTES
+
+    seen = []
+    real = chardet.detect
+
+    def detect(data, *args, **kwargs):
+        seen.append(len(data))
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(chardet, "detect", detect)
+    gbk = (seed_text(SEED_NAMES[1]) * 40).encode("gbk")  # ~500 KB
+    damaged = gbk[:1000] + b"\xff" + gbk[1000:]  # no codec decodes it strictly
+    d = decode(damaged)
+    assert d.encoding == "gb18030" and d.replaced >= 1
+    assert seen and max(seen) <= SAMPLE_BYTES < len(damaged)
+
+
+# Any bytes at all: decoded (with counted replacements) or refused as binary, nothing else.
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.binary(max_size=400),
+    st.text(max_size=200).map(lambda t: t.encode("utf-8")),
+    st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=100)
+    .map(lambda t: t.encode("gb18030")),
+    st.tuples(st.binary(max_size=8), st.text(max_size=100))
+    .map(lambda bt: bt[1].encode("utf-16-le") + bt[0]),
+))  # fmt: skip
+def test_decode_never_fails_otherwise(data):
+    try:
+        d = decode(data)
+    except NotTextError:
+        return
+    assert 0.0 <= d.confidence <= 1.0
+    assert d.replaced >= 0
+    assert isinstance(d.text, str)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(st.binary(max_size=300) | st.text(max_size=300).map(lambda t: t.encode("utf-8")))
+def test_pipeline_on_any_bytes_cleans_or_raises_a_document_error(pipeline, data):
+    from speechclean import DocumentError
+
+    try:
+        result = pipeline.clean(data, name="any.txt")
+    except DocumentError:
+        return
+    assert result.data == b"" or result.data.endswith(b"\n")
+    assert pipeline.clean(result.data).data == result.data  # clean output stays clean

@@ -293,3 +293,26 @@ def test_summary_caps_the_warning_lines(tmp_path):
     assert "warnings: empty 30" in proc.stderr
     assert "... 10 more (--report FILE lists all)" in proc.stderr
     assert len(proc.stderr.splitlines()) < 30
+
+
+def test_an_unexpected_failure_on_one_file_does_not_end_the_run(pipeline, tmp_path, monkeypatch):
+    from speechclean.io import plan
+    from speechclean.runner import run
+
+    src = tmp_path / "scrape"
+    src.mkdir()
+    for name in SEED_NAMES[:3]:
+        shutil.copyfile(SEEDS / name, src / name)
+    real_clean = type(pipeline).clean
+
+    def clean(self, data, name="<input>"):
+        if name.endswith(SEED_NAMES[1]):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_clean(self, data, name)
+
+    monkeypatch.setattr(type(pipeline), "clean", clean)
+    summary = run(plan([src], tmp_path / "out"), pipeline, dest=tmp_path / "out")
+    statuses = {Path(r.path).name: (r.status, r.error) for r in summary.reports}
+    assert statuses[SEED_NAMES[1]][0] == "error"
+    assert "internal error, please report: RecursionError" in statuses[SEED_NAMES[1]][1]
+    assert statuses[SEED_NAMES[0]][0] == statuses[SEED_NAMES[2]][0] == "ok"

@@ -122,6 +122,10 @@ def process(job: Job, pipeline: Pipeline, mode: str, state: dict | None = None,
         result = pipeline.clean(data, name=str(job.path))
     except DocumentError as exc:
         return FileReport(str(job.path), out, exc.status, bytes_in=len(data), error=str(exc))
+    except Exception as exc:  # a bug met on one odd file must not end a run of thousands:
+        # that file fails, loudly (the message asks for a report), and the others go on
+        return FileReport(str(job.path), out, "error", bytes_in=len(data),
+                          error=f"internal error, please report: {type(exc).__name__}: {exc}")
     report = report_for(result, str(job.path), out)
     cleaned = result.data
     report.changed = cleaned != data
