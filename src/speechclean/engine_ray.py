@@ -358,7 +358,7 @@ def run_ray(
             CleanFiles,
             fn_constructor_kwargs={"pipeline": pipeline, "mode": mode, "files": files},
             batch_size=batch_size,
-            concurrency=workers,
+            compute=ray.data.ActorPoolStrategy(size=workers),
             num_cpus=1,
         )
         try:
