@@ -1,14 +1,16 @@
 """reflow: put the text back into one paragraph per line.
 
 Each fix is a small named function ``text -> list[Edit]``; the pipeline records what each
-one changed. Order matters: trim, join broken lines (also across blank lines and preview
-page chunks), split a title glued to the salutation, drop duplicate title lines, then drop
-blank lines and end with exactly one newline.
+one changed. Order matters: trim, rejoin fixed-width hard-wrapped paragraphs, join broken
+lines (also across blank lines and preview page chunks), split a title glued to the
+salutation, drop duplicate title lines, then drop blank lines and end with exactly one
+newline.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -75,10 +77,29 @@ def is_heading(line: str) -> bool:
     return _BLOCK_START.match(line) is not None
 
 
+_HAN = regex.compile(r"\p{Han}")
+_LATIN = regex.compile(r"[A-Za-z]")
+# A line can never start with these: it continues the line before (a wrap put the break
+# before the punctuation, "严峻性⏎、不确定性").
+CONTINUATION = frozenset("，、。；：！？）」』”’》〉】,;")
+
+
+def is_latin(line: str) -> bool:
+    """A line written in a Latin script (the English version of a bilingual speech)."""
+    letters = len(_LATIN.findall(line))
+    return letters >= 8 and letters > 2 * len(_HAN.findall(line))
+
+
+def _same_script(a: str, b: str) -> bool:
+    return is_latin(a) == is_latin(b)
+
+
 def _is_broken(a: str, b: str) -> bool:
     """Does line ``a`` stop in the middle of a sentence that ``b`` continues?"""
-    if not a or not b or is_heading(b):
+    if not a or not b or is_heading(b) or not _same_script(a, b):
         return False
+    if b[0] in CONTINUATION and not is_latin(b):
+        return True
     # A numbered line is a heading when heading-sized; a long one is a paragraph that
     # opens with its heading (previews flatten both into one line).
     heading = is_heading(a) and len(a) < MAX_HEADING
@@ -113,6 +134,94 @@ def join_broken_lines(text: str) -> list[Edit]:
     return edits
 
 
+WRAP_MIN = 20  # a hard-wrapped line has at least this many characters
+WRAP_TOLERANCE = 2  # the full lines of one wrap width differ by at most this much
+
+
+def display_width(line: str) -> int:
+    """Columns on a terminal: wide (CJK) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+_NUMBERED = regex.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)"
+    r"|第[一二三四五六七八九十百\d]+[章节条部分篇])"
+)
+
+
+def _wrap_candidate(line: str) -> bool:
+    # A numbered heading is never a wrapped line; "同志们，…" at full width is.
+    return (
+        len(line) >= WRAP_MIN
+        and not _ends_sentence(line)
+        and not _NUMBERED.match(line)
+        and _HAN.search(line) is not None
+    )
+
+
+def wrap_width(lines: list[str]) -> tuple[Callable[[str], int], int] | None:
+    """The fixed width a document was hard-wrapped at, if it was.
+
+    Evidence: at least three lines of (nearly) one width that stop mid-sentence, two of
+    them one after the other (parallel headings of equal length are never adjacent;
+    the lines of one wrapped paragraph are). Width is measured in characters and in
+    display columns; the measure with the stronger evidence wins.
+    """
+    rows = [line for line in lines if line]
+    best = None
+    for measure in (len, display_width):
+        counts: Counter = Counter()
+        adjacent: set[int] = set()
+        for i, line in enumerate(rows):
+            if not _wrap_candidate(line):
+                continue
+            w = measure(line)
+            counts[w] += 1
+            nxt = rows[i + 1] if i + 1 < len(rows) else ""
+            if _wrap_candidate(nxt) and abs(measure(nxt) - w) <= WRAP_TOLERANCE:
+                adjacent.update((w, measure(nxt)))
+        for w in sorted(adjacent, reverse=True):
+            n = sum(counts[v] for v in range(w - WRAP_TOLERANCE, w + 1))
+            if n >= 3 and (best is None or n > best[2]):
+                best = (measure, w, n)
+    return (best[0], best[1]) if best else None
+
+
+def join_wrapped_lines(text: str) -> list[Edit]:
+    """Rejoin paragraphs hard-wrapped at a fixed width (``'…做好今年的经济工⏎作意义重大'``).
+
+    Only in a document that shows a wrap width (``wrap_width``): a line of that width that
+    stops mid-sentence is joined to the next non-blank line, unless that one is a heading
+    or in another script.
+    """
+    lines = text.split("\n")
+    found = wrap_width(lines)
+    if found is None:
+        return []
+    measure, width = found
+    edits = []
+    offsets = []
+    pos = 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    prev = None
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        if prev is not None:
+            a = lines[prev]
+            if (
+                _wrap_candidate(a)
+                and width - WRAP_TOLERANCE <= measure(a) <= width
+                and not is_heading(line)
+                and _same_script(a, line)
+            ):
+                edits.append(Edit(offsets[prev] + len(a), offsets[i]))
+        prev = i
+    return edits
+
+
 _TITLE_SALUTATION = regex.compile(
     r"""^(?P<title>[^\n，,。；;：:！？!?]{4,80}?
             (?:讲话|讲话稿|讲话材料|讲话提纲|发言|发言稿|发言材料|致辞|讲稿|报告|演讲|演讲稿))
@@ -128,8 +237,13 @@ def split_title_salutation(text: str) -> list[Edit]:
 
 _QUOTES = dict.fromkeys(map(ord, "“”„‟\"「」『』"), '"') | dict.fromkeys(map(ord, "‘’'"), "'")
 _TITLE_SUFFIX = regex.compile(
-    r"(?:[(（]\d{1,3}[)）]|\.(?:docx?|pdf|pptx?|wps|txt))+$", regex.IGNORECASE
+    r"(?:[(（]\d{1,3}[)）]|\.(?:docx?|pdf|pptx?|wps|txt)"
+    r"|[(（【\[](?:精选|推荐|最新|完整版|全文|原创|通用|范文|修改版|精华版?|可编辑|word版|转载?"
+    r"|\d{1,3}篇|合集|汇编)[^)）】\]]{0,8}[)）】\]])+$",
+    regex.IGNORECASE,
 )
+# A page title may carry the site's name: 标题_文档之家, 标题 - 百度文库, 标题|某某网.
+_SITE_SUFFIX = regex.compile(r"(?:[_|｜]|-|–|—)+[^_|｜\-–—]{1,20}$")
 HEAD_LINES = 15  # duplicate titles are looked for among this many first non-blank lines
 MAX_TITLE = 120
 
@@ -154,7 +268,9 @@ def drop_duplicate_titles(text: str) -> list[Edit]:
                 break
         pos += len(line) + 1
     for k, (offset, length, key) in enumerate(head):
-        if len(key) >= 4 and any(key == later for _, _, later in head[k + 1 :]):
+        short = _SITE_SUFFIX.sub("", key)
+        later_keys = {later for _, _, later in head[k + 1 :]}
+        if len(key) >= 4 and (key in later_keys or (len(short) >= 4 and short in later_keys)):
             end = offset + length + 1 if offset + length < len(text) else offset + length
             edits.append(Edit(offset, end))
     return edits
@@ -176,6 +292,8 @@ def drop_blank_lines(text: str) -> list[Edit]:
 
 FIXES: tuple[Fix, ...] = (
     Fix("reflow/trim", "layout", "drop-match", trim_lines, "strip indentation and trailing spaces"),
+    Fix("reflow/join-wrapped-lines", "artifact", "replace", join_wrapped_lines,
+        "rejoin paragraphs hard-wrapped at a fixed width"),
     Fix("reflow/join-broken-lines", "artifact", "replace", join_broken_lines,
         "join a line broken in the middle of a sentence"),
     Fix("reflow/split-title-salutation", "artifact", "replace", split_title_salutation,
