@@ -59,7 +59,12 @@ def big5_text() -> str:
 
 def variants(text: str) -> dict[str, bytes]:
     lf = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        gb2312 = text.encode("gb2312")
+    except UnicodeEncodeError:
+        gb2312 = b""
     return {
+        "gb2312": gb2312,
         "gbk": text.encode("gbk"),
         "gb18030": text.encode("gb18030"),
         "utf-16-le": text.encode("utf-16-le"),
@@ -73,15 +78,22 @@ def variants(text: str) -> dict[str, bytes]:
 
 
 EXPECTED_ENCODING = {
-    "gbk": "gb18030", "gb18030": "gb18030",
+    "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030",
     "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be",
     "utf-16-le-bom": "utf-16-le", "utf-16-be-bom": "utf-16-be",
     "utf-8-bom": "utf-8", "crlf": "utf-8", "cr": "utf-8",
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("variant", sorted(EXPECTED_ENCODING))
-@pytest.mark.parametrize("name", SEED_NAMES)
+CASES = [
+    (name, variant)
+    for name in SEED_NAMES
+    for variant, data in sorted(variants(seed_text(name)).items())
+    if data  # GB2312 lacks characters of some seeds (GBK covers them)
+]
+
+
+@pytest.mark.parametrize(("name", "variant"), CASES)
 def test_every_encoding_cleans_like_utf8(pipeline, name, variant):
     utf8 = (SEEDS / name).read_bytes()
     data = variants(utf8.decode("utf-8"))[variant]
@@ -223,7 +235,7 @@ def test_ascii_and_confidence_range():
     d = decode(b"plain ascii\n")
     assert d.encoding == "ascii" and d.confidence == 1.0
     for name in SEED_NAMES:
-        for data in variants(seed_text(name)).values():
+        for data in filter(None, variants(seed_text(name)).values()):
             assert 0.0 <= decode(data).confidence <= 1.0
 
 

@@ -128,6 +128,3 @@ def test_a_folder_of_2000_files(many, tmp_path):
     again = subprocess.run(command("clean", src, "-o", dest, "--jobs", "2", "--quiet"),
                            capture_output=True, text=True, timeout=600)
     assert again.returncode == 0 and again.stderr == ""
-    check = subprocess.run(command("clean", dest, "--check", "--jobs", "2"),
-                           capture_output=True, text=True, timeout=600)
-    assert check.returncode == 0, check.stderr  # the outputs are clean: idempotent
