@@ -1,8 +1,8 @@
 """reflow: put the text back into one paragraph per line.
 
 Each fix is a small named function ``text -> list[Edit]``; the pipeline records what each
-one changed. Order matters: trim, rejoin fixed-width hard-wrapped paragraphs, join broken
-lines (also across blank lines and preview page chunks), split a title glued to the
+one changed. Order matters: rejoin fixed-width hard-wrapped paragraphs (before trimming,
+while paragraph indents still show), trim, join broken lines (also across blank lines and preview page chunks), split a title glued to the
 salutation, drop duplicate title lines, then drop blank lines and end with exactly one
 newline.
 """
@@ -96,8 +96,8 @@ def _same_script(a: str, b: str) -> bool:
 
 def _is_broken(a: str, b: str) -> bool:
     """Does line ``a`` stop in the middle of a sentence that ``b`` continues?"""
-    if not a or not b or is_heading(b) or not _same_script(a, b):
-        return False
+    if not a or not b or is_heading(b) or is_latin(a) or is_latin(b):
+        return False  # English lines are never glued (a join would need a space)
     if b[0] in CONTINUATION and not is_latin(b):
         return True
     # A numbered line is a heading when heading-sized; a long one is a paragraph that
@@ -167,7 +167,8 @@ def wrap_width(lines: list[str]) -> tuple[Callable[[str], int], int] | None:
     the lines of one wrapped paragraph are). Width is measured in characters and in
     display columns; the measure with the stronger evidence wins.
     """
-    rows = [line for line in lines if line]
+    rows = [line.strip(_INDENT) for line in lines]
+    rows = [line for line in rows if line]
     best = None
     for measure in (len, display_width):
         counts: Counter = Counter()
@@ -187,18 +188,26 @@ def wrap_width(lines: list[str]) -> tuple[Callable[[str], int], int] | None:
     return (best[0], best[1]) if best else None
 
 
+_INDENT = " \t\u3000\xa0"
+
+
 def join_wrapped_lines(text: str) -> list[Edit]:
     """Rejoin paragraphs hard-wrapped at a fixed width (``'…做好今年的经济工⏎作意义重大'``).
 
     Only in a document that shows a wrap width (``wrap_width``): a line of that width that
     stops mid-sentence is joined to the next non-blank line, unless that one is a heading
-    or in another script.
+    or in another script. Runs before trimming: where paragraphs open with an indent (and
+    not every line is indented), a full line is joined even after a full stop, unless the
+    next line is indented.
     """
     lines = text.split("\n")
     found = wrap_width(lines)
     if found is None:
         return []
     measure, width = found
+    filled = [line for line in lines if line.strip(_INDENT)]
+    indented = sum(1 for line in filled if line[0] in _INDENT)
+    indent_marks_paragraphs = 2 <= indented < len(filled)
     edits = []
     offsets = []
     pos = 0
@@ -206,18 +215,27 @@ def join_wrapped_lines(text: str) -> list[Edit]:
         offsets.append(pos)
         pos += len(line) + 1
     prev = None
-    for i, line in enumerate(lines):
+    for i, raw in enumerate(lines):
+        line = raw.strip(_INDENT)
         if not line:
             continue
         if prev is not None:
-            a = lines[prev]
+            a = lines[prev].strip(_INDENT)
+            starts_paragraph = raw[0] in _INDENT
+            full = width - WRAP_TOLERANCE <= measure(a) <= width
+            stops = _wrap_candidate(a) or (
+                indent_marks_paragraphs and not starts_paragraph and len(a) >= WRAP_MIN
+                and not _NUMBERED.match(a)
+            )
             if (
-                _wrap_candidate(a)
-                and width - WRAP_TOLERANCE <= measure(a) <= width
+                full
+                and stops
+                and not (indent_marks_paragraphs and starts_paragraph)
                 and not is_heading(line)
                 and _same_script(a, line)
             ):
-                edits.append(Edit(offsets[prev] + len(a), offsets[i]))
+                start = offsets[prev] + len(lines[prev].rstrip(_INDENT))
+                edits.append(Edit(start, offsets[i] + len(raw) - len(raw.lstrip(_INDENT))))
         prev = i
     return edits
 
@@ -291,9 +309,9 @@ def drop_blank_lines(text: str) -> list[Edit]:
 
 
 FIXES: tuple[Fix, ...] = (
-    Fix("reflow/trim", "layout", "drop-match", trim_lines, "strip indentation and trailing spaces"),
     Fix("reflow/join-wrapped-lines", "artifact", "replace", join_wrapped_lines,
         "rejoin paragraphs hard-wrapped at a fixed width"),
+    Fix("reflow/trim", "layout", "drop-match", trim_lines, "strip indentation and trailing spaces"),
     Fix("reflow/join-broken-lines", "artifact", "replace", join_broken_lines,
         "join a line broken in the middle of a sentence"),
     Fix("reflow/split-title-salutation", "artifact", "replace", split_title_salutation,
