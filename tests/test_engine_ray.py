@@ -234,6 +234,8 @@ def test_uri_destination_inside_source_is_refused(tmp_path):
         plan_files([f"file://{tmp_path}"], f"file://{tmp_path}/out")
     with pytest.raises(UsageError, match="no such file"):
         plan_files([f"file://{tmp_path}/missing"], str(tmp_path / "out"))
+    with pytest.raises(UsageError):
+        plan_files(["nosuchscheme://bucket/dir"], str(tmp_path / "out"))
 
 
 def test_cli_engine_ray_reports_like_the_local_engine(small_corpus, tmp_path):

@@ -126,7 +126,13 @@ def plan_files(sources: list[str], dest: str | None, glob: str = "*.txt") -> lis
     require_ray()
     if not any(is_uri(s) for s in [*sources, dest]):
         return plan([Path(s) for s in sources], Path(dest) if dest else None, glob)
-    files = RayFiles()
+    try:
+        return _plan_uris(RayFiles(), sources, dest, glob)
+    except (ValueError, OSError) as exc:  # pyarrow: unknown scheme, bad URI, no access
+        raise UsageError(str(exc).splitlines()[0]) from None
+
+
+def _plan_uris(files: RayFiles, sources: list[str], dest: str | None, glob: str) -> list[Job]:
     if dest is not None:
         dest_key = _canonical(files, dest)
         for src in sources:
