@@ -193,10 +193,14 @@ class Selection:
 
 
 def known_rules(pipeline: Pipeline) -> list[dict]:
-    """Every loaded rule and reflow fix, in application order."""
+    """Every loaded rule and reflow fix, in the order they run: the common repair sets,
+    the site sets, the other common sets, then reflow."""
+    book = pipeline.book
+    repair = [rs for rs in book.common if getattr(rs, "phase", None) == "repair"]
+    generic = [rs for rs in book.common if rs not in repair]
     rows = [
         {"rule": r.id, "set": rs.name, "category": r.category, "action": r.action}
-        for rs in pipeline.book.sets
+        for rs in repair + list(book.sites) + generic
         for r in rs.rules
     ]
     rows += [{"rule": f.id, "set": "reflow", "category": f.category, "action": f.action}
