@@ -224,3 +224,12 @@ def test_a_pattern_that_would_hit_a_body_line_is_not_proposed(pipeline):
     assert not result.proposed
     assert "would also drop '投稿人：实践，智慧。'" in text
     assert validate_draft(text) == []
+
+
+def test_control_characters_still_give_a_readable_draft(pipeline):
+    """Scraped lines can hold control characters YAML may not contain literally."""
+    docs = [(f"page\x07{i}.txt", f"横幅\x07广告 第{i}期\n{moxiang.TITLES[i]}\n{moxiang.PARAGRAPHS[i]}\n")
+            for i in range(6)]  # fmt: skip
+    result = suggest(docs, pipeline)
+    assert len(result.proposed) == 1
+    assert validate_draft(result.to_yaml()) == []

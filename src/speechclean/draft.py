@@ -8,7 +8,9 @@ line of the folder outside the proposed chrome.
 
 from __future__ import annotations
 
+import json
 import tempfile
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -161,23 +163,32 @@ def _describe(c: Candidate, zone: dict | None) -> str:
 
 
 def _q(s: str) -> str:
+    """A YAML scalar for ``s``: single-quoted, or JSON-escaped (valid YAML) when it holds
+    characters YAML may not contain literally (controls, unassigned code points)."""
+    if any(unicodedata.category(c) in ("Cc", "Cs", "Cn") and c != "\t" for c in s):
+        return json.dumps(s)
     return "'" + s.replace("'", "''") + "'"
+
+
+def _c(comment: str) -> str:
+    """A comment line YAML can read: control characters shown as '?'."""
+    return "".join("?" if unicodedata.category(ch) in ("Cc", "Cs", "Cn") else ch for ch in comment)
 
 
 def render(s: Suggestion) -> str:
     """The draft rule file: YAML with comments (counts, sample files, what was left out)."""
     n = len(s.names)
     out = [
-        f"# Draft rules for site {s.site!r}, mined by `speechclean rules suggest` from {n} files",
+        f"# Draft rules for site {_c(s.site)!r}, mined by `speechclean rules suggest` from {n} files",
         f"# (repeated = seen in at least {s.min_files} files). Review every rule, then run",
         "# `speechclean rules check --rules DIR` and `speechclean preview ... --rules DIR`.",
         "# Lines the built-in rules already remove are not proposed.",
     ]
     for name, reason in s.skipped:
-        out.append(f"# skipped {name}: {reason}")
+        out.append(_c(f"# skipped {name}: {reason}"))
     out += [f"site: {_q(s.site)}", f"description: {_q(f'TODO: describe {s.site} (mined from {n} files)')}"]
     for pattern, k in s.fingerprints:
-        out.append(f"# fingerprint {pattern!s} found in {k}/{n} files")
+        out.append(_c(f"# fingerprint {pattern} found in {k}/{n} files"))
     if not s.fingerprints:
         out.append("# no fingerprint found: replace this with a literal found on every page")
     match = [p for p, _ in s.fingerprints] or [PLACEHOLDER_MATCH]
@@ -186,8 +197,8 @@ def render(s: Suggestion) -> str:
     for c in s.proposed:
         d = c.data
         files = sorted({s.names[f] for f in c.files})
-        out.append(f"  # {len(c.occurrences)} lines in {len(files)} files, e.g. {', '.join(files[:3])}")
-        out.append(f"  - id: {d['id']}")
+        out.append(_c(f"  # {len(c.occurrences)} lines in {len(files)} files, e.g. {', '.join(files[:3])}"))
+        out.append(f"  - id: {_q(d['id'])}")
         for key in ("category", "action"):
             out.append(f"    {key}: {d[key]}")
         out.append(f"    pattern: {_q(d['pattern'])}")
@@ -203,7 +214,7 @@ def render(s: Suggestion) -> str:
     if rejected:
         out.append("# Not proposed (check these lines by hand):")
         for c in rejected:
-            out.append(f"#   {c.members[0][:60]!r} ({len(c.files)} files): {c.rejected}")
+            out.append(_c(f"#   {c.members[0][:60]!r} ({len(c.files)} files): {c.rejected}"))
     return "\n".join(out) + "\n"
 
 

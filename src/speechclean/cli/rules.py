@@ -276,6 +276,7 @@ def suggest_rules(sources, min_files, site, output, rule_dirs, pattern) -> None:
     existing rules already remove are left out; content-looking lines never get a rule.
     The draft passes `rules check` as it is: edit it, check it, preview it.
     """
+    from ..draft import validate_draft
     from ..io import atomic_write
     from ..suggest import suggest
 
@@ -292,6 +293,8 @@ def suggest_rules(sources, min_files, site, output, rule_dirs, pattern) -> None:
         fail(f"no files matching {pattern!r} in {', '.join(sources)}")
     result = suggest(documents, pipeline, min_files=min_files, site=site)
     draft = result.to_yaml()
+    for problem in validate_draft(draft):  # never expected: the draft is checked as built
+        click.echo(f"speechclean: warning: the draft fails rules check: {problem}", err=True)
     if output:
         atomic_write(Path(output), draft.encode("utf-8"))
     else:
