@@ -189,8 +189,9 @@ def _parse_rulefile(path: Path):
 
 
 def _book_for(rs, rule_dirs, alone: bool):
-    """A rule book with the tested file in it: alone, or after the common rules (a common
-    file replaces the set of the same name, and rules with its ids are taken out)."""
+    """A rule book with the tested file in it: alone, or with the common rules (a common
+    file takes the place of the set of the same name; other rules with its ids are taken
+    out)."""
     from ..rules import RuleBook
 
     if alone:
@@ -198,11 +199,14 @@ def _book_for(rs, rule_dirs, alone: bool):
     base = _load_book(rule_dirs)
     ids = {r.id for r in rs.rules}
     common = []
+    placed = rs.kind != "common"
     for s in base.common:
-        if rs.kind == "common" and (s.name == rs.name or Path(s.source) == Path(rs.source)):
+        if not placed and (s.name == rs.name or Path(s.source).resolve() == Path(rs.source).resolve()):
+            common.append(rs)  # the tested version of this set, in its place
+            placed = True
             continue
         common.append(replace(s, rules=tuple(r for r in s.rules if r.id not in ids)))
-    if rs.kind == "common":
+    if not placed:
         common.append(rs)
     return RuleBook(tuple(common), (rs,) if rs.kind == "site" else (), base.digest)
 
