@@ -23,6 +23,7 @@ from .convert import (
 )
 from .decode import Decoded, decode
 from .document import Change, Edit, LineMap, apply_edits
+from .prefilter import LineIndex, LineScanner
 from .reflow import FIXES
 from .rules import DEFAULT_TIMEOUT, RuleBook, RuleSet, load_rules
 
@@ -34,7 +35,9 @@ TIMEOUT_CHARS = 1_000_000  # rule time limits scale with the text beyond this le
 
 _NEWLINES = regex.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 _INVISIBLE = regex.compile(r"[\ufeff\u200b\u200c\u200d\u2060\u180e\u00ad]")
-_VISIBLE = regex.compile(r"\S")
+_SPACE = regex.compile(r"\s")  # visible characters = all but these (cheaper to count)
+_NEWLINE_CHARS = "\r\u2028\u2029\x85\x0b\x0c"  # what _NEWLINES needs to find anything
+_INVISIBLE_CHARS = "\ufeff\u200b\u200c\u200d\u2060\u180e\u00ad"
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,10 +182,19 @@ class Pipeline:
         return self.timeout * max(1.0, len(text) / TIMEOUT_CHARS)
 
     # ------------------------------------------------------------------ stages
-    def _detect(self, text: str) -> list[RuleSet]:
+    def _detect(self, text: str, known: list[RuleSet] = ()) -> list[RuleSet]:
+        """The sites whose fingerprints ``text`` shows (those in ``known`` are not asked)."""
         if self.site is not None:
-            return [self.book.site(self.site)]
-        return [s for s in self.book.sites if s.matches(text, self.time_limit(text))]
+            return [] if known else [self.book.site(self.site)]
+        limit = self.time_limit(text)
+        return [s for s in self.book.sites if s not in known and s.matches(text, limit)]
+
+    def _line_scanner(self) -> LineScanner:
+        """Built on first use (and again in a worker that received a pickled pipeline)."""
+        scanner = self.__dict__.get("_scanner")
+        if scanner is None:
+            scanner = self._scanner = LineScanner(self.book.rules())
+        return scanner
 
     def clean(self, data: bytes | str, name: str = "<input>") -> Result:
         if isinstance(data, str):
@@ -208,6 +220,7 @@ class Pipeline:
             warnings.append(Warning("empty", "the input has no text"))
 
         early = self._detect(text)
+        detected_in = text
         config = next((s.convert for s in early if s.convert), self.convert)
         converted = False
         if needs_conversion(text, config):
@@ -234,24 +247,25 @@ class Pipeline:
             return apply_edits(text, edits)
 
         sites = list(early)
+        lines = LineIndex(self._line_scanner())  # which rules can act on which lines
         for round_ in range(MAX_ROUNDS):
             before = text
             repair = [rs for rs in self.book.common if rs.phase == "repair"]
             generic = [rs for rs in self.book.common if rs.phase != "repair"]
             for rs in repair:
                 for rule in rs.rules:
-                    text = apply(text, rule.find_edits(text, self.time_limit(text)), "rules", rule.id,
-                                 rule.category, rule.action)
-            if round_ == 0 and self.site is None and repair:
+                    text = apply(text, rule.find_edits(text, self.time_limit(text), lines),
+                                 "rules", rule.id, rule.category, rule.action)
+            if round_ == 0 and self.site is None and repair and text is not detected_in:
                 # Fingerprints are looked for again after the repairs: pinyin glued into a
                 # breadcrumb hides it until the artifact rules have run.
-                sites += [s for s in self._detect(text) if s not in sites]
+                sites += self._detect(text, known=sites)
             # Site rules know their template (truncate at the trial-end marker...), so they
             # run before the generic boilerplate rules.
             for rs in sites + generic:
                 for rule in rs.rules:
-                    text = apply(text, rule.find_edits(text, self.time_limit(text)), "rules", rule.id,
-                                 rule.category, rule.action)
+                    text = apply(text, rule.find_edits(text, self.time_limit(text), lines),
+                                 "rules", rule.id, rule.category, rule.action)
             for fix in FIXES:
                 text = apply(text, fix.find(text), "reflow", fix.id, fix.category, fix.action)
             if text == before:
@@ -288,11 +302,14 @@ class Pipeline:
 
     @staticmethod
     def _normalize(text: str, notes: list[str]) -> str:
-        newlines = len(_NEWLINES.findall(text)) if "\r" in text or not text.isascii() else 0
+        # One ``in`` per character is far cheaper than a regex pass over text that has none.
+        newlines = len(_NEWLINES.findall(text)) if any(c in text for c in _NEWLINE_CHARS) else 0
         if newlines:
             text = _NEWLINES.sub("\n", text)
             notes.append(f"normalize: {newlines} CR/CRLF/other line breaks made LF")
-        invisible = len(_INVISIBLE.findall(text))
+        invisible = (
+            len(_INVISIBLE.findall(text)) if any(c in text for c in _INVISIBLE_CHARS) else 0
+        )
         if invisible:
             text = _INVISIBLE.sub("", text)
             notes.append(f"normalize: {invisible} BOM/zero-width characters removed")
@@ -303,8 +320,8 @@ class Pipeline:
                kept: tuple[int, int]) -> None:
         """Flag likely over-cleaning: half the text gone, or a long line dropped between the
         first and the last line that were kept (inside the body, not in the page chrome)."""
-        before = len(_VISIBLE.findall(source))
-        after = len(_VISIBLE.findall(text))
+        before = len(source) - len(_SPACE.findall(source))
+        after = len(text) - len(_SPACE.findall(text))
         if before and after < before * OVERCLEAN_RATIO:
             warnings.append(Warning(
                 "over-cleaning", f"{before - after} of {before} visible characters removed"

@@ -1,0 +1,193 @@
+"""Running each rule only where it can act.
+
+Cleaning a document runs every rule over it, twice (the fixed point). Most rules find
+nothing, and a regex pass per rule per document is what made the rules stage slow. Two
+facts let most of that work be skipped without changing a single edit:
+
+- a rule whose required literals (``literals.analyze``) occur nowhere in the text cannot
+  match: one ``in`` per literal replaces the pass;
+- a drop-line rule judges each line on its own (the pattern must match the line whole,
+  bounded to it) and only lines no longer than its ``max_length``: so it only needs to run
+  on the short lines that contain one of its literals. A ``LineIndex`` splits the text into
+  lines once per version of the text, and one shared scan per distinct short line
+  (memoised for the document, so the second round costs almost nothing) tells which rules'
+  literals each line holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from itertools import accumulate
+from typing import TYPE_CHECKING
+
+from .document import Edit
+from .literals import analyze
+
+if TYPE_CHECKING:
+    from .rules import Rule
+
+BLANK = " \t\u3000\xa0"  # what a drop-line rule trims before judging a line's length
+_NOTHING: frozenset[str] = frozenset()
+_SIZE_BUCKETS = (40, 100, 200, 300)  # line sizes that get a trie of their own (see LineScanner)
+
+
+def may_match(pattern: str, text: str) -> bool:
+    """False only when ``pattern`` certainly has no match in ``text``."""
+    required = analyze(pattern).required
+    return required is None or any(lit in text for lit in required)
+
+
+def fast_drop_line(rule: Rule) -> bool:
+    """Can this rule be run on the candidate lines of a ``LineIndex``?"""
+    return rule.action == "drop-line" and rule.compiled is not None
+
+
+def _trie_pattern(words: Iterable[str]) -> re.Pattern | None:
+    """One ``re`` pattern matching the longest of ``words`` that starts at a position."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(c) + build(sub) for c, sub in sorted(node.items()) if c]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    source = build(trie)
+    return re.compile(source) if source else None
+
+
+class LineScanner:
+    """Built once per rule book: which drop-line rules' literals a short line contains.
+
+    A line longer than every rule's ``max_length`` is not scanned. Shorter lines are
+    scanned for the literals of the rules whose ``max_length`` admits them (one trie-shaped
+    pattern per distinct ``max_length``, so a 150-character line is not searched for the
+    literals of rules that stop at 30 characters).
+    """
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        rules = [r for r in rules if fast_drop_line(r)]
+        self._covered = {r.id: r for r in rules}
+        self.max_length = max((r.max_length for r in rules), default=-1)
+        owners: dict[str, set[str]] = {}
+        for r in rules:
+            for lit in analyze(r.pattern).required or ():
+                if "\n" not in lit:  # a line never holds one
+                    owners.setdefault(lit, set()).add(r.id)
+        # The trie reports the longest literal at a position; shorter ones starting there
+        # (its prefixes) are present too.
+        self._rules_of = {
+            lit: frozenset(k for n in range(1, len(lit) + 1) for k in owners.get(lit[:n], ()))
+            for lit in owners
+        }
+        # Lines of up to ``limit`` characters are searched for the literals of the rules
+        # that admit lines longer than the previous limit.
+        self._tries: list[tuple[int, re.Pattern | None]] = []
+        lower = -1
+        for limit in [b for b in _SIZE_BUCKETS if b < self.max_length] + [self.max_length]:
+            words = {
+                lit for r in rules if r.max_length > lower
+                for lit in analyze(r.pattern).required or () if lit in owners
+            }  # fmt: skip
+            self._tries.append((limit, _trie_pattern(words)))
+            lower = limit
+
+    def covers(self, rule: Rule) -> bool:
+        return self._covered.get(rule.id) is rule
+
+    def scan(self, line: str) -> tuple[int, frozenset[str]]:
+        """(trimmed length, ids of the rules with a literal in ``line``)."""
+        size = len(line.strip(BLANK))
+        if size > self.max_length:
+            return size, _NOTHING
+        trie = next(t for limit, t in self._tries if limit >= size)
+        if trie is None:
+            return size, _NOTHING
+        m = trie.search(line)
+        if m is None:
+            return size, _NOTHING
+        found: set[str] = set()
+        rules_of = self._rules_of
+        while m is not None:
+            found |= rules_of[m.group()]
+            m = trie.search(line, m.start() + 1)
+        return size, frozenset(found)
+
+
+class LineIndex:
+    """The lines of one document's current text, for the rules of one ``clean`` call.
+
+    Rebuilt whenever the text changes (the pipeline passes the same ``str`` object while
+    nothing changed); what each distinct line contains is remembered for the document.
+    """
+
+    def __init__(self, scanner: LineScanner) -> None:
+        self.scanner = scanner
+        self._memo: dict[str, tuple[int, frozenset[str]]] = {}
+        self._text: str | None = None
+        self._starts: list[int] = []
+        self._sizes: list[int] = []
+        self._short: list[int] = []
+        self._by_rule: dict[str, list[int]] = {}
+
+    def covers(self, rule: Rule) -> bool:
+        """Is ``rule`` one this index can run line by line?"""
+        return self.scanner.covers(rule)
+
+    def _refresh(self, text: str) -> None:
+        if text is self._text:
+            return
+        lines = text.split("\n")
+        memo = self._memo
+        scan = self.scanner.scan
+        limit = self.scanner.max_length
+        sizes = []
+        short = []
+        by_rule: dict[str, list[int]] = {}
+        for i, line in enumerate(lines):
+            info = memo.get(line)
+            if info is None:
+                info = memo[line] = scan(line)
+            size, rules = info
+            sizes.append(size)
+            if size <= limit:
+                short.append(i)
+                for rule_id in rules:
+                    by_rule.setdefault(rule_id, []).append(i)
+        self._text = text
+        self._starts = [0, *accumulate(len(line) + 1 for line in lines)]
+        self._sizes = sizes
+        self._short = short
+        self._by_rule = by_rule
+
+    def drop_line_edits(self, rule: Rule, text: str, pos: int, endpos: int,
+                        timeout: float) -> list[Edit]:
+        """What ``rule`` (a ``fast_drop_line`` rule) removes from ``text[pos:endpos]``."""
+        self._refresh(text)
+        if analyze(rule.pattern).required is None:
+            candidates = self._short
+        else:
+            candidates = self._by_rule.get(rule.id, ())
+        if not candidates:
+            return []
+        match = rule.compiled.match
+        starts = self._starts
+        sizes = self._sizes
+        limit = rule.max_length
+        n = len(text)
+        edits = []
+        for i in candidates:
+            start = starts[i]
+            if start < pos or start >= endpos or sizes[i] > limit:
+                continue
+            stop = starts[i + 1] - 1  # the line's end, before its newline
+            if match(text, start, stop, timeout=timeout):
+                edits.append(Edit(start, min(stop + 1, n)))
+        return edits
