@@ -28,3 +28,9 @@ lint: $(BIN)/speechclean
 
 rules-check: $(BIN)/speechclean
 	$(BIN)/speechclean rules check
+
+## make bench: speed of speechclean on a generated 52 MB corpus, next to the floors
+## (read + write, decode, OpenCC) and a naive script; writes bench/RESULTS.md
+bench: $(BIN)/speechclean
+	test -f bench/corpus/manifest.tsv || (rm -rf bench/corpus && $(BIN)/python bench/make_corpus.py bench/corpus)
+	$(BIN)/python bench/run.py bench/corpus --results bench/RESULTS.md

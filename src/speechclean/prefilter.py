@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -29,13 +30,24 @@ if TYPE_CHECKING:
 
 BLANK = " \t\u3000\xa0"  # what a drop-line rule trims before judging a line's length
 _NOTHING: frozenset[str] = frozenset()
+_FEW = 3  # up to this many literals are looked for with ``in``, more with one trie pattern
 _SIZE_BUCKETS = (40, 100, 200, 300)  # line sizes that get a trie of their own (see LineScanner)
 
 
 def may_match(pattern: str, text: str) -> bool:
     """False only when ``pattern`` certainly has no match in ``text``."""
     required = analyze(pattern).required
-    return required is None or any(lit in text for lit in required)
+    if required is None:
+        return True
+    if len(required) <= _FEW:
+        return any(lit in text for lit in required)
+    return _literal_search(required)(text) is not None
+
+
+@lru_cache(maxsize=1024)
+def _literal_search(literals: tuple[str, ...]):
+    """One pass for many literals (``in`` costs a pass each)."""
+    return _trie_pattern(literals).search
 
 
 def fast_drop_line(rule: Rule) -> bool:
