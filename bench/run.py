@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     mix = ", ".join(f"{k} {n * 100 / len(paths):.0f}%" for k, n in
                     sorted(kinds.items(), key=lambda t: -t[1]))  # fmt: skip
     results: dict = {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
         "corpus": {"files": len(paths), "bytes": sum(sizes), "largest": max(sizes),
                    "mix": mix},  # fmt: skip
