@@ -113,6 +113,33 @@ def same_tree(a: Path, b: Path) -> bool:
     return files_a == files_b and all((a / f).read_bytes() == (b / f).read_bytes() for f in files_a)
 
 
+# ----------------------------------------------------------------------- the Ray engine
+def clean_ray(src: Path, dest: Path, jobs: int) -> dict | None:
+    """``clean --engine ray`` on a local Ray that the command starts and stops, so Ray's
+    start-up is in the wall time (as a user sees it). None without the ``ray`` extra. Its
+    CPU time and memory are left out: Ray's workers are not children the run waits for."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        return None
+    shutil.rmtree(dest, ignore_errors=True)
+    return measure([str(BIN / "speechclean"), "clean", str(src), "-o", str(dest),
+                    "--jobs", str(jobs), "--quiet", "--engine", "ray"])  # fmt: skip
+
+
+def ray_lines(lines: list[str], r: dict) -> None:
+    """The Ray engine's row, right after the ``--jobs 2`` row, and its identity check."""
+    if not r.get("ray"):
+        return
+    total, files = r["corpus"]["bytes"], r["corpus"]["files"]
+    at = next(i for i, line in enumerate(lines) if line.startswith("| `speechclean clean --jobs 2`"))
+    lines.insert(at + 1, f"| `speechclean clean --engine ray --jobs 2` (local Ray, its start-up "
+                         f"included: {r['ray']['wall']:.1f} s vs {r['jobs2']['wall']:.1f} s) | "
+                         f"{rate(r['ray'], total, files)} | | |")  # fmt: skip
+    lines.insert(len(lines) - 1, f"`--engine ray` and `--jobs 2` outputs identical: "
+                                 f"{'yes' if r['ray_identical'] else '**no**'}.")  # fmt: skip
+
+
 def startup(corpus: Path) -> dict:
     """Median wall time of ``speechclean --help`` and of cleaning one file, and which heavy
     modules the CLI imports before it has work to do."""
@@ -255,6 +282,7 @@ def write_results(path: Path, r: dict) -> None:
         f"`--jobs 1` and `--jobs 2` outputs identical: {mark(r['identical'])}.",
         "",
     ]
+    ray_lines(lines, r)
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -298,6 +326,11 @@ def main(argv: list[str] | None = None) -> int:
     say("speechclean --jobs 2")
     results["jobs2"] = clean(src, HERE / "out-j2", 2)
     results["identical"] = same_tree(HERE / "out-j1", HERE / "out-j2")
+    say("speechclean --engine ray --jobs 2")
+    results["ray"] = clean_ray(src, HERE / "out-ray", 2)
+    results["ray_identical"] = bool(results["ray"]) and same_tree(HERE / "out-j2", HERE / "out-ray")
+    if results["ray"]:
+        results["ray"].pop("output", None)
     say("startup")
     results["startup"] = startup(corpus)
     results["load"] = (load_before, os.getloadavg()[0])
