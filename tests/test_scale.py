@@ -81,11 +81,13 @@ def _temp_files(dest: Path) -> list[Path]:
     return list(dest.rglob(".speechclean-*.tmp"))
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_mid_run_leaves_only_whole_outputs_and_a_rerun_finishes(many, tmp_path, jobs):
+@pytest.mark.parametrize(("jobs", "how"), [("1", "ctrl-c"), ("2", "ctrl-c"), ("2", "kill")])
+def test_ctrl_c_mid_run_leaves_only_whole_outputs_and_a_rerun_finishes(many, tmp_path, jobs,
+                                                                        how):
     src, expected = many
     dest = tmp_path / "out"
-    # A terminal's Ctrl-C reaches the whole process group: the parent and its workers.
+    # A terminal's Ctrl-C reaches the whole process group (the parent and its workers);
+    # `kill PID` sends SIGTERM to the parent alone.
     proc = subprocess.Popen(command("clean", src, "-o", dest, "--jobs", jobs),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
@@ -95,10 +97,13 @@ def test_ctrl_c_mid_run_leaves_only_whole_outputs_and_a_rerun_finishes(many, tmp
             break
         time.sleep(0.02)
     assert proc.poll() is None, "the run ended before it could be interrupted"
-    os.killpg(proc.pid, signal.SIGINT)
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        os.kill(proc.pid, signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
     stderr = err.decode("utf-8", errors="replace")
-    assert proc.returncode == 130, stderr
+    assert proc.returncode == (130 if how == "ctrl-c" else 143), stderr
     assert "interrupted; run the same command again" in stderr
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
     assert not _temp_files(dest)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -149,19 +149,34 @@ def atomic_write(path: Path, data: bytes) -> bool:
     except OSError:
         mode = _NEW_FILE_MODE
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = None
+    # The name is chosen before the file exists, so an interrupt at any point (even right
+    # after the file is created) knows what to remove; mkstemp would leave that window.
+    # It carries the writer's pid: a parent removes what its killed workers left.
+    tmp = path.parent / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}.tmp"
     try:
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
+                     0o600)
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fh.fileno(), mode)
             fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         # Ctrl-C, a worker being stopped or a full disk: leave no temp file behind
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
         raise
     return True
+
+
+def remove_temp_files(folders, pids) -> None:
+    """Remove the temp files that the processes ``pids`` left in ``folders`` (a worker
+    killed in the middle of ``atomic_write``)."""
+    for folder in folders:
+        for pid in pids:
+            for tmp in Path(folder).glob(f"{TEMP_PREFIX}{pid}-*.tmp"):
+                try:
+                    tmp.unlink()
+                except OSError:
+                    pass

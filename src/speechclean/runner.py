@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DocumentError
-from .io import Job, atomic_write, read_input
+from .io import Job, atomic_write, read_input, remove_temp_files
 from .pipeline import Pipeline, Result
 
 STATE_FILE = ".speechclean-state.json"  # in DST: what produced each output, for re-runs
@@ -149,16 +149,14 @@ def process(job: Job, pipeline: Pipeline, mode: str, state: dict | None = None,
 _worker: dict = {}
 
 
-def _stop_worker(signum, frame):  # pragma: no cover - runs in worker processes
-    raise SystemExit(1)  # unwinds, so atomic_write removes its temp file
-
-
 def _init_worker(pipeline: Pipeline, mode: str, state: dict | None) -> None:
     # Ctrl-C reaches every process of the terminal's group: only the parent handles it (no
-    # traceback per worker). The parent then stops the pool with SIGTERM, which becomes an
-    # exception here so that a file being written is cleaned up, not left half-done.
+    # traceback per worker). The parent then stops the pool with SIGTERM, which ends a
+    # worker at once, wherever it is (a Python-level handler could miss a signal that
+    # arrives just before a blocking lock wait, and hang the pool); the parent removes
+    # the temp file of a write it cut short.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _stop_worker)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker.update(pipeline=pipeline, mode=mode, state=state)
 
 
@@ -238,12 +236,15 @@ def run(
         raise ValueError(f"mode must be one of {MODES}")
     state = load_state(dest) if (mode == "write" and not force) else {}
     reports: list[FileReport] = []
+    results = _results(jobs, pipeline, mode, workers, state)
     try:
-        for report in _results(jobs, pipeline, mode, workers, state):
+        for report in results:
             reports.append(report)
             if progress:
                 progress(report)
     finally:
+        # Stop the workers now (after Ctrl-C too), not whenever the generator is collected.
+        results.close()
         # Even after Ctrl-C: what was written is recorded, so the next run skips it.
         if mode == "write" and dest is not None and reports and dest.is_dir():
             try:
@@ -264,17 +265,30 @@ def _results(jobs: list[Job], pipeline: Pipeline, mode: str, workers: int,
 
     ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
     chunk = max(1, min(64, len(jobs) // (workers * 8) or 1))
-    # Workers are born ignoring SIGINT (no window before their initializer runs). Signal
-    # handlers can only be set from the main thread; elsewhere the initializer does it.
+    # Workers are born ignoring SIGINT and dying on SIGTERM (no window before their
+    # initializer runs). Signal handlers can only be set from the main thread; elsewhere
+    # the initializer does it.
     main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+    previous = {}
+    if main_thread:
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         pool = ctx.Pool(workers, initializer=_init_worker, initargs=(pipeline, mode, state))
     finally:
-        if main_thread:
-            signal.signal(signal.SIGINT, previous)
-    with pool:  # on leaving (Ctrl-C included) the pool is terminated: workers get SIGTERM
-        yield from pool.imap_unordered(_work, jobs, chunksize=chunk)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    pids: set[int] = set()
+    try:
+        with pool:  # on leaving (Ctrl-C included) the pool is terminated: SIGTERM, workers die
+            pids.update(p.pid for p in mp.active_children())
+            try:
+                yield from pool.imap_unordered(_work, jobs, chunksize=chunk)
+            finally:
+                pids.update(p.pid for p in mp.active_children())
+    finally:
+        # A worker stopped in the middle of a write leaves its temp file: remove those.
+        remove_temp_files({j.output.parent for j in jobs if j.output is not None}, pids)
 
 
 def write_report(summary: RunSummary, path: Path) -> None:

@@ -91,6 +91,7 @@ def clean(sources, dest, rule_dirs, site, jobs, diff, check, report, pattern, fo
     if not quiet and sys.stderr.isatty() and len(jobs_list) >= PROGRESS_MIN_FILES:
         bar = click.progressbar(length=len(jobs_list), label="cleaning", file=sys.stderr)
         bar.__enter__()
+    stopped_by = _stop_on_sigterm()
     try:
         if engine == "ray":
             from ..engine_ray import run_ray
@@ -111,8 +112,9 @@ def clean(sources, dest, rule_dirs, site, jobs, diff, check, report, pattern, fo
     except KeyboardInterrupt:
         # Outputs are written whole or not at all, and the state file records those done.
         click.echo("\nspeechclean: interrupted; run the same command again to finish", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(128 + stopped_by[0] if stopped_by else EXIT_INTERRUPTED)
     finally:
+        _stop_on_sigterm.restore()
         if bar is not None:
             bar.__exit__(None, None, None)
 
@@ -131,6 +133,39 @@ def clean(sources, dest, rule_dirs, site, jobs, diff, check, report, pattern, fo
     if check and summary.changed:
         sys.exit(EXIT_CHANGES)
     sys.exit(EXIT_OK)
+
+
+class _SigtermAsInterrupt:
+    """While a run goes on, SIGTERM (``kill``, a CI timeout) stops it like Ctrl-C: the run
+    unwinds, temp files are removed and finished outputs recorded. Exit 143 (128 + 15)."""
+
+    def __init__(self) -> None:
+        self._previous = None
+
+    def __call__(self) -> list[int]:
+        import signal
+        import threading
+
+        got: list[int] = []
+        if threading.current_thread() is not threading.main_thread():
+            return got
+
+        def handler(signum, frame):
+            got.append(signum)
+            raise KeyboardInterrupt
+
+        self._previous = signal.signal(signal.SIGTERM, handler)
+        return got
+
+    def restore(self) -> None:
+        import signal
+
+        if self._previous is not None:
+            signal.signal(signal.SIGTERM, self._previous)
+            self._previous = None
+
+
+_stop_on_sigterm = _SigtermAsInterrupt()
 
 
 def _write_report(summary, report: str) -> None:
