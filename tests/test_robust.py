@@ -321,3 +321,21 @@ def test_an_unexpected_failure_on_one_file_does_not_end_the_run(pipeline, tmp_pa
     assert statuses[SEED_NAMES[1]][0] == "error"
     assert "internal error, please report: RecursionError" in statuses[SEED_NAMES[1]][1]
     assert statuses[SEED_NAMES[0]][0] == statuses[SEED_NAMES[2]][0] == "ok"
+
+
+def test_temp_files_of_stopped_workers_are_removed(tmp_path):
+    from speechclean.io import atomic_write, remove_temp_files
+
+    (tmp_path / ".speechclean-4242-0a1b2c.tmp").write_bytes(b"half a file")  # worker 4242
+    (tmp_path / ".speechclean-77-0a1b2c.tmp").write_bytes(b"another run's")  # not ours
+    assert atomic_write(tmp_path / "a.txt", "正文\n".encode())
+    assert not atomic_write(tmp_path / "a.txt", "正文\n".encode())  # same bytes: untouched
+    remove_temp_files([tmp_path], {4242})
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".speechclean-77-0a1b2c.tmp", "a.txt"]
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

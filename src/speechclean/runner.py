@@ -279,16 +279,19 @@ def _results(jobs: list[Job], pipeline: Pipeline, mode: str, workers: int,
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     pids: set[int] = set()
+    finished = False
     try:
         with pool:  # on leaving (Ctrl-C included) the pool is terminated: SIGTERM, workers die
             pids.update(p.pid for p in mp.active_children())
             try:
                 yield from pool.imap_unordered(_work, jobs, chunksize=chunk)
+                finished = True
             finally:
                 pids.update(p.pid for p in mp.active_children())
     finally:
-        # A worker stopped in the middle of a write leaves its temp file: remove those.
-        remove_temp_files({j.output.parent for j in jobs if j.output is not None}, pids)
+        if not finished:
+            # A worker stopped in the middle of a write leaves its temp file: remove those.
+            remove_temp_files({j.output.parent for j in jobs if j.output is not None}, pids)
 
 
 def write_report(summary: RunSummary, path: Path) -> None:
