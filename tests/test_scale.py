@@ -93,7 +93,7 @@ def test_ctrl_c_mid_run_leaves_only_whole_outputs_and_a_rerun_finishes(many, tmp
                             start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if dest.is_dir() and sum(1 for _ in dest.rglob("*.txt")) >= 50:
+        if dest.is_dir() and any(dest.rglob("*.txt")):
             break
         time.sleep(0.02)
     assert proc.poll() is None, "the run ended before it could be interrupted"
