@@ -8,18 +8,28 @@
 
 __version__ = "0.1.0"
 
-from .document import Change, Edit  # noqa: E402
-from .errors import (  # noqa: E402
-    DocumentError,
-    NotTextError,
-    RuleError,
-    RuleErrors,
-    RuleTimeoutError,
-    SpeechcleanError,
-    UsageError,
-)
-from .pipeline import Pipeline, Result, Warning  # noqa: E402
-from .rules import Rule, RuleBook, RuleSet, load_rules  # noqa: E402
+# Public names are imported on first use (PEP 562), so that ``speechclean --help`` and the
+# CLI's startup do not pay for regex, YAML and the pipeline before there is work to do.
+_EXPORTS = {
+    "Change": "document", "Edit": "document",
+    "DocumentError": "errors", "NotTextError": "errors", "RuleError": "errors",
+    "RuleErrors": "errors", "RuleTimeoutError": "errors", "SpeechcleanError": "errors",
+    "UsageError": "errors",
+    "Pipeline": "pipeline", "Result": "pipeline", "Warning": "pipeline",
+    "Rule": "rules", "RuleBook": "rules", "RuleSet": "rules", "load_rules": "rules",
+}  # fmt: skip
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'speechclean' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Change", "DocumentError", "Edit", "NotTextError", "Pipeline", "Result", "Rule",

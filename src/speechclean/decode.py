@@ -61,6 +61,10 @@ _HAN = regex.compile(r"\p{Han}")
 _BAD = regex.compile(r"[\p{Co}\p{Cn}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 _MOJIBAKE = regex.compile(r"锟斤拷|烫烫烫|屯屯屯|Ã.|â€|ï»¿|[鍦鐨鏄浜]{2}")
 _CONTROL = regex.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+# Performance (helper E): the same counts as _HAN and _CONTROL without a match object or a
+# one-character string per hit (Han text comes in runs; bytes.translate counts in C).
+_HAN_RUNS = regex.compile(r"\p{Han}+")
+_NOT_CONTROL = bytes(b for b in range(256) if not _CONTROL.match(bytes([b])))
 
 
 @lru_cache(maxsize=1)
@@ -80,11 +84,11 @@ def plausibility(text: str) -> float:
     sample = text[:SCORE_CHARS]
     if not sample:
         return 1.0
-    han = _HAN.findall(sample)
+    han = "".join(_HAN_RUNS.findall(sample))  # the Han characters, in order
     bad = len(_BAD.findall(sample)) + 5 * len(_MOJIBAKE.findall(sample))
     if han:
         frequent = _frequent_chars()
-        score = sum(c in frequent for c in han) / len(han)
+        score = sum(map(frequent.__contains__, han)) / len(han)
     else:
         score = 0.5  # no Han at all: judge on junk characters alone
     return max(0.0, score - 3 * bad / len(sample))
@@ -94,7 +98,8 @@ def _looks_binary(data: bytes) -> bool:
     head = data[:SAMPLE_BYTES]
     if not head:
         return False
-    return len(_CONTROL.findall(head)) > max(8, len(head) // 200)
+    controls = len(head.translate(None, _NOT_CONTROL))  # what is left: == len(_CONTROL.findall)
+    return controls > max(8, len(head) // 200)
 
 
 def _utf16_guess(data: bytes) -> str | None:

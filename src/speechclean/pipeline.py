@@ -153,6 +153,7 @@ class Pipeline:
         self.site = site
         self.convert = convert
         self.timeout = timeout
+        self._line_scanner()  # built here, so forked workers inherit it ready-made
 
     @classmethod
     def from_rules(cls, rule_dirs=(), site: str | None = None, builtin: bool = True, **kw):
@@ -190,7 +191,7 @@ class Pipeline:
         return [s for s in self.book.sites if s not in known and s.matches(text, limit)]
 
     def _line_scanner(self) -> LineScanner:
-        """Built on first use (and again in a worker that received a pickled pipeline)."""
+        """Which rules' literals each line holds: built once per rule book."""
         scanner = self.__dict__.get("_scanner")
         if scanner is None:
             scanner = self._scanner = LineScanner(self.book.rules())
