@@ -39,8 +39,8 @@ def may_match(pattern: str, text: str) -> bool:
     required = analyze(pattern).required
     if required is None:
         return True
-    if len(required) <= _FEW:
-        return any(lit in text for lit in required)
+    if len(required) <= _FEW or all(len(lit) == 1 for lit in required):
+        return any(lit in text for lit in required)  # one character: a memchr-fast scan
     return _literal_search(required)(text) is not None
 
 
@@ -137,17 +137,18 @@ class LineIndex:
     """The lines of one document's current text, for the rules of one ``clean`` call.
 
     Rebuilt whenever the text changes (the pipeline passes the same ``str`` object while
-    nothing changed); what each distinct line contains is remembered for the document.
+    nothing changed), lazily and cheaply: what each distinct line contains is remembered
+    for the document, so a new version of the text only scans its new lines.
     """
 
     def __init__(self, scanner: LineScanner) -> None:
         self.scanner = scanner
         self._memo: dict[str, tuple[int, frozenset[str]]] = {}
         self._text: str | None = None
-        self._starts: list[int] = []
-        self._sizes: list[int] = []
-        self._short: list[int] = []
-        self._by_rule: dict[str, list[int]] = {}
+        self._lines: list[str] = []
+        self._infos: list[tuple[int, frozenset[str]]] = []
+        self._hits: list[int] | None = None  # lines holding some rule's literal
+        self._starts: list[int] | None = None  # offset of line i = _starts[i] + i
 
     def covers(self, rule: Rule) -> bool:
         """Is ``rule`` one this index can run line by line?"""
@@ -158,48 +159,46 @@ class LineIndex:
             return
         lines = text.split("\n")
         memo = self._memo
-        scan = self.scanner.scan
-        limit = self.scanner.max_length
-        sizes = []
-        short = []
-        by_rule: dict[str, list[int]] = {}
-        for i, line in enumerate(lines):
-            info = memo.get(line)
-            if info is None:
-                info = memo[line] = scan(line)
-            size, rules = info
-            sizes.append(size)
-            if size <= limit:
-                short.append(i)
-                for rule_id in rules:
-                    by_rule.setdefault(rule_id, []).append(i)
+        infos = list(map(memo.get, lines))
+        if None in infos:
+            scan = self.scanner.scan
+            for i, info in enumerate(infos):
+                if info is None:
+                    infos[i] = memo[lines[i]] = scan(lines[i])
         self._text = text
-        self._starts = [0, *accumulate(len(line) + 1 for line in lines)]
-        self._sizes = sizes
-        self._short = short
-        self._by_rule = by_rule
+        self._lines = lines
+        self._infos = infos
+        self._hits = None
+        self._starts = None
+
+    def _candidates(self, rule: Rule) -> list[int]:
+        infos = self._infos
+        limit = rule.max_length
+        if analyze(rule.pattern).required is None:
+            return [i for i, (size, _) in enumerate(infos) if size <= limit]
+        if self._hits is None:
+            self._hits = [i for i, (_, rules) in enumerate(infos) if rules]
+        rule_id = rule.id
+        return [i for i in self._hits if rule_id in infos[i][1] and infos[i][0] <= limit]
 
     def drop_line_edits(self, rule: Rule, text: str, pos: int, endpos: int,
                         timeout: float) -> list[Edit]:
         """What ``rule`` (a ``fast_drop_line`` rule) removes from ``text[pos:endpos]``."""
         self._refresh(text)
-        if analyze(rule.pattern).required is None:
-            candidates = self._short
-        else:
-            candidates = self._by_rule.get(rule.id, ())
+        candidates = self._candidates(rule)
         if not candidates:
             return []
-        match = rule.compiled.match
+        if self._starts is None:
+            self._starts = list(accumulate(map(len, self._lines), initial=0))
         starts = self._starts
-        sizes = self._sizes
-        limit = rule.max_length
+        match = rule.compiled.match
         n = len(text)
         edits = []
         for i in candidates:
-            start = starts[i]
-            if start < pos or start >= endpos or sizes[i] > limit:
+            start = starts[i] + i
+            if start < pos or start >= endpos:
                 continue
-            stop = starts[i + 1] - 1  # the line's end, before its newline
+            stop = start + len(self._lines[i])  # the line's end, before its newline
             if match(text, start, stop, timeout=timeout):
                 edits.append(Edit(start, min(stop + 1, n)))
         return edits

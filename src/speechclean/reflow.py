@@ -250,7 +250,19 @@ _TITLE_SALUTATION = regex.compile(
 
 def split_title_salutation(text: str) -> list[Edit]:
     """``'…讲话材料同志们:…'`` -> ``'…讲话材料⏎同志们:…'``."""
-    return [Edit(m.end(), m.end(), "\n") for m in _TITLE_SALUTATION.finditer(text)]
+    # Performance (helper E): a match lies within one line holding "同志们", so only those
+    # lines are tried (the same edits as a search of the whole text, ~10x cheaper).
+    edits = []
+    found = text.find("同志们")
+    while found != -1:
+        start = text.rfind("\n", 0, found) + 1
+        end = text.find("\n", found)
+        end = len(text) if end == -1 else end
+        m = _TITLE_SALUTATION.match(text, start, end)
+        if m:
+            edits.append(Edit(m.end(), m.end(), "\n"))
+        found = text.find("同志们", end)
+    return edits
 
 
 _QUOTES = dict.fromkeys(map(ord, "“”„‟\"「」『』"), '"') | dict.fromkeys(map(ord, "‘’'"), "'")
