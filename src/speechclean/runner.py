@@ -255,6 +255,17 @@ def run(
     return RunSummary(reports, pipeline.provenance())
 
 
+def _start_method() -> str:
+    """fork is fastest, but forking a process that runs other threads (an embedding
+    application, a Ray driver) can copy a held lock into the child and hang it; then the
+    clean forkserver process forks the workers instead."""
+    import threading
+
+    if not hasattr(os, "fork"):
+        return "spawn"
+    return "fork" if threading.active_count() == 1 else "forkserver"
+
+
 def _results(jobs: list[Job], pipeline: Pipeline, mode: str, workers: int,
              state: dict) -> Iterable[FileReport]:
     if workers <= 1 or len(jobs) < 2:
@@ -263,7 +274,7 @@ def _results(jobs: list[Job], pipeline: Pipeline, mode: str, workers: int,
         return
     import multiprocessing as mp
 
-    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+    ctx = mp.get_context(_start_method())
     chunk = max(1, min(64, len(jobs) // (workers * 8) or 1))
     # Workers are born ignoring SIGINT and dying on SIGTERM (no window before their
     # initializer runs). Signal handlers can only be set from the main thread; elsewhere
