@@ -15,6 +15,7 @@ from .common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     fail,
+    glob_option,
     load_pipeline,
     rules_option,
     site_option,
@@ -35,8 +36,7 @@ PROGRESS_MIN_FILES = 20  # shorter runs finish before a bar is worth drawing
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
 @click.option("--report", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write a JSON Lines report, one object per input.")
-@click.option("--glob", "pattern", default="*.txt", show_default=True,
-              help="Which files of a SRC folder to clean.")
+@glob_option("clean")
 @click.option("--force", is_flag=True, help="Re-clean files whose outputs are up to date.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (errors still shown).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,

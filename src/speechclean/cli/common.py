@@ -18,6 +18,14 @@ rules_option = click.option(
     help="Extra rule directory (DIR/common/*.yaml, DIR/sites/*.yaml); repeatable. "
     "A rule with the id of a built-in rule replaces it.",
 )  # fmt: skip
+
+
+def glob_option(verb: str):
+    """``--glob``: which files of a SRC folder a command reads (one definition for all)."""
+    return click.option("--glob", "pattern", default="*.txt", show_default=True,
+                        metavar="PATTERN", help=f"Which files of a SRC folder to {verb}.")
+
+
 site_option = click.option(
     "--site", metavar="NAME", help="Apply this site's rules to every file (skip detection)."
 )

@@ -9,15 +9,22 @@ from pathlib import Path
 import click
 
 from ..errors import DocumentError
-from .common import EXIT_FAILED, EXIT_OK, fail, load_pipeline, rules_option, site_option
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    fail,
+    glob_option,
+    load_pipeline,
+    rules_option,
+    site_option,
+)
 
 
 @click.command()
 @click.argument("sources", nargs=-1, required=True, metavar="SRC...")
 @rules_option
 @site_option
-@click.option("--glob", "pattern", default="*.txt", show_default=True,
-              help="Which files of a SRC folder to look at.")
+@glob_option("look at")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="A table, or JSON Lines (one object per file).")
 def detect(sources, rule_dirs, site, pattern, fmt) -> None:

@@ -9,15 +9,22 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from .common import EXIT_FAILED, EXIT_OK, fail, load_pipeline, rules_option, site_option
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    fail,
+    glob_option,
+    load_pipeline,
+    rules_option,
+    site_option,
+)
 
 
 @click.command()
 @click.argument("sources", nargs=-1, required=True, metavar="SRC...")
 @rules_option
 @site_option
-@click.option("--glob", "pattern", default="*.txt", show_default=True,
-              help="Which files of a SRC folder to preview.")
+@glob_option("preview")
 @click.option("--rule", "rule_ids", multiple=True, metavar="ID",
               help="Show only this rule's changes (repeatable; * and ? allowed, "
               "e.g. 'common/*'). With --html, the page opens filtered on it.")

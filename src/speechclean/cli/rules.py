@@ -10,15 +10,19 @@ from pathlib import Path
 import click
 
 from ..errors import DocumentError, RuleErrors
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail, load_pipeline, rules_option
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    fail,
+    glob_option,
+    load_pipeline,
+    rules_option,
+)
 
 format_option = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
     help="Output as text or as JSON.",
-)  # fmt: skip
-glob_option = click.option(
-    "--glob", "pattern", default="*.txt", show_default=True,
-    help="Which files of a folder to read.",
 )  # fmt: skip
 
 
@@ -121,7 +125,7 @@ def check_rules(rule_dirs) -> None:
 @rules_option
 @click.option("--alone", is_flag=True,
               help="Apply only RULEFILE (default: the common rules run first, as in clean).")
-@glob_option
+@glob_option("read")
 @format_option
 def test_rules(rulefile, samples, rule_dirs, alone, pattern, fmt) -> None:
     """Show what one rule file does to SAMPLE files (or folders).
@@ -270,7 +274,7 @@ def _read(path: Path) -> bytes:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write the draft to FILE instead of stdout.")
 @rules_option
-@glob_option
+@glob_option("read")
 def suggest_rules(sources, min_files, site, output, rule_dirs, pattern) -> None:
     """Mine boilerplate from SRC files of one site and print a draft site rule file.
 
