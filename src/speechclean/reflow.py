@@ -70,7 +70,8 @@ _OPEN_TAIL = regex.compile(r"[(（][^()（）]{0,8}$")
 def _unbalanced_open(line: str) -> bool:
     """The line stops right after an opening bracket or inside a short bracketed
     annotation (``戮(lù⏎)力``). A stray "(" further back is a typo, not a break."""
-    return line[-1] in OPENERS or _OPEN_TAIL.search(line) is not None
+    # The annotation is at most 9 characters long: only the line's end is searched.
+    return line[-1] in OPENERS or _OPEN_TAIL.search(line, max(0, len(line) - 9)) is not None
 
 
 def is_heading(line: str) -> bool:
@@ -101,7 +102,13 @@ def _same_script(a: str, b: str) -> bool:
 
 def _is_broken(a: str, b: str) -> bool:
     """Does line ``a`` stop in the middle of a sentence that ``b`` continues?"""
-    if not a or not b or is_heading(b) or is_latin(a) or is_latin(b):
+    if not a or not b:
+        return False
+    if b[0] not in CONTINUATION and b[0] not in ")）" and _ends_sentence(a) and not (
+        _unbalanced_open(a)
+    ):
+        return False  # the common case, decided without the regex checks below
+    if is_heading(b) or is_latin(a) or is_latin(b):
         return False  # English lines are never glued (a join would need a space)
     if b[0] in CONTINUATION and not is_latin(b):
         return True
