@@ -147,7 +147,7 @@ class LineIndex:
         self._text: str | None = None
         self._lines: list[str] = []
         self._infos: list[tuple[int, frozenset[str]]] = []
-        self._hits: list[int] | None = None  # lines holding some rule's literal
+        self._by_rule: dict[str, list[int]] | None = None  # rule id -> lines with its literal
         self._starts: list[int] | None = None  # offset of line i = _starts[i] + i
 
     def covers(self, rule: Rule) -> bool:
@@ -168,18 +168,34 @@ class LineIndex:
         self._text = text
         self._lines = lines
         self._infos = infos
-        self._hits = None
+        self._by_rule = None
         self._starts = None
+
+    def can_act(self, rule: Rule, text: str) -> bool:
+        """False when no line of ``text`` holds a literal of ``rule`` (a covered rule): one
+        dict look-up, where most rules end for most documents."""
+        self._refresh(text)
+        return analyze(rule.pattern).required is None or rule.id in self._rules_present()
+
+    def _rules_present(self) -> dict[str, list[int]]:
+        # Built once per version of the text: one pass over the lines, not one per rule.
+        by_rule = self._by_rule
+        if by_rule is None:
+            by_rule = self._by_rule = {}
+            for i, (_, rules) in enumerate(self._infos):
+                for rule_id in rules:
+                    if rule_id in by_rule:
+                        by_rule[rule_id].append(i)
+                    else:
+                        by_rule[rule_id] = [i]
+        return by_rule
 
     def _candidates(self, rule: Rule) -> list[int]:
         infos = self._infos
         limit = rule.max_length
         if analyze(rule.pattern).required is None:
             return [i for i, (size, _) in enumerate(infos) if size <= limit]
-        if self._hits is None:
-            self._hits = [i for i, (_, rules) in enumerate(infos) if rules]
-        rule_id = rule.id
-        return [i for i in self._hits if rule_id in infos[i][1] and infos[i][0] <= limit]
+        return [i for i in self._rules_present().get(rule.id, ()) if infos[i][0] <= limit]
 
     def drop_line_edits(self, rule: Rule, text: str, pos: int, endpos: int,
                         timeout: float) -> list[Edit]:

@@ -150,6 +150,8 @@ class Rule:
         pattern only runs where its literals occur (see ``prefilter``).
         """
         fast = lines is not None and lines.covers(self)
+        if fast and not lines.can_act(self, text):
+            return []  # before the zone is measured: most rules stop here
         if lines is not None and not fast and not may_match(self.pattern, text):
             return []
         pos, endpos = self.zone.span(text) if self.zone else (0, len(text))
