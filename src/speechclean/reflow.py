@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -150,9 +151,20 @@ WRAP_MIN = 20  # a hard-wrapped line has at least this many characters
 WRAP_TOLERANCE = 2  # the full lines of one wrap width differ by at most this much
 
 
+class _CharWidths(dict):
+    """Character -> columns, each looked up in ``unicodedata`` once per process."""
+
+    def __missing__(self, c: str) -> int:
+        width = self[c] = 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        return width
+
+
+_WIDTHS = _CharWidths()
+
+
 def display_width(line: str) -> int:
     """Columns on a terminal: wide (CJK) characters count two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+    return sum(map(_WIDTHS.__getitem__, line))  # a dict hit per character, no Python loop
 
 
 _NUMBERED = regex.compile(
@@ -181,18 +193,18 @@ def wrap_width(lines: list[str]) -> tuple[Callable[[str], int], int] | None:
     """
     rows = [line.strip(_INDENT) for line in lines]
     rows = [line for line in rows if line]
+    candidates = [_wrap_candidate(line) for line in rows]  # judged once for both measures
     best = None
     for measure in (len, display_width):
         counts: Counter = Counter()
         adjacent: set[int] = set()
-        for i, line in enumerate(rows):
-            if not _wrap_candidate(line):
+        widths = [measure(line) if c else 0 for line, c in zip(rows, candidates, strict=True)]
+        for i, w in enumerate(widths):
+            if not candidates[i]:
                 continue
-            w = measure(line)
             counts[w] += 1
-            nxt = rows[i + 1] if i + 1 < len(rows) else ""
-            if _wrap_candidate(nxt) and abs(measure(nxt) - w) <= WRAP_TOLERANCE:
-                adjacent.update((w, measure(nxt)))
+            if i + 1 < len(rows) and candidates[i + 1] and abs(widths[i + 1] - w) <= WRAP_TOLERANCE:
+                adjacent.update((w, widths[i + 1]))
         for w in sorted(adjacent, reverse=True):
             n = sum(counts[v] for v in range(w - WRAP_TOLERANCE, w + 1))
             if n >= 3 and (best is None or n > best[2]):
@@ -290,25 +302,31 @@ HEAD_LINES = 15  # duplicate titles are looked for among this many first non-bla
 MAX_TITLE = 120
 
 
+_SPACES = regex.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)  # the fixed-point rounds judge the same head lines again
 def title_key(line: str) -> str:
     """What two copies of one title share: width, quote style, spacing and suffixes folded."""
     s = unicodedata.normalize("NFKC", line).translate(_QUOTES)
-    s = regex.sub(r"\s+", "", s)
+    s = _SPACES.sub("", s)
     return _TITLE_SUFFIX.sub("", s)
 
 
 def drop_duplicate_titles(text: str) -> list[Edit]:
     """A page title repeated as the document's own title is kept once (the later copy)."""
     edits = []
-    lines = text.split("\n")
     head: list[tuple[int, int, str]] = []  # (offset, length, key)
     pos = 0
-    for line in lines:
+    while pos <= len(text):  # line by line, only as far as the head reaches (no split)
+        nl = text.find("\n", pos)
+        end = len(text) if nl == -1 else nl
+        line = text[pos:end]
         if line.strip():
             head.append((pos, len(line), title_key(line) if len(line) <= MAX_TITLE else ""))
             if len(head) >= HEAD_LINES:
                 break
-        pos += len(line) + 1
+        pos = end + 1
     for k, (offset, length, key) in enumerate(head):
         short = _SITE_SUFFIX.sub("", key)
         later_keys = {later for _, _, later in head[k + 1 :]}
