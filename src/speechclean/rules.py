@@ -152,11 +152,13 @@ class Rule:
         fast = lines is not None and lines.covers(self)
         if fast and not lines.can_act(self, text):
             return []  # before the zone is measured: most rules stop here
-        if lines is not None and not fast and not may_match(self.pattern, text):
-            return []
         pos, endpos = self.zone.span(text) if self.zone else (0, len(text))
         if pos >= endpos:
             return []
+        if lines is not None and not fast and not may_match(
+            self.pattern, text[pos:endpos] if self.zone else text
+        ):
+            return []  # a match and what its lookaheads see lie within the zone; so do they
         try:
             if fast:
                 return lines.drop_line_edits(self, text, pos, endpos, timeout)
