@@ -17,7 +17,7 @@ facts let most of that work be skipped without changing a single edit:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
@@ -101,16 +101,14 @@ class LineScanner:
         }
         # Lines of up to ``limit`` characters are searched for the literals of the rules
         # that admit lines longer than the previous limit.
-        self._tries: list[tuple[int, Callable[[str], list[str]] | None]] = []
+        self._tries: list[tuple[int, re.Pattern | None]] = []
         lower = -1
         for limit in [b for b in _SIZE_BUCKETS if b < self.max_length] + [self.max_length]:
             words = {
                 lit for r in rules if r.max_length > lower
                 for lit in analyze(r.pattern).required or () if lit in owners
             }  # fmt: skip
-            trie = _trie_pattern(words)
-            # A lookahead finds the literal at every position, overlapping ones included.
-            self._tries.append((limit, re.compile(f"(?=({trie.pattern}))").findall if trie else None))
+            self._tries.append((limit, _trie_pattern(words)))
             lower = limit
 
     def covers(self, rule: Rule) -> bool:
@@ -124,13 +122,15 @@ class LineScanner:
         trie = next(t for limit, t in self._tries if limit >= size)
         if trie is None:
             return size, _NOTHING
-        hits = trie(line)  # the longest literal starting at each position, in one call
-        if not hits:
+        m = trie.search(line)
+        if m is None:
             return size, _NOTHING
+        found: set[str] = set()
         rules_of = self._rules_of
-        if len(hits) == 1:
-            return size, rules_of[hits[0]]
-        return size, frozenset().union(*map(rules_of.__getitem__, hits))
+        while m is not None:
+            found |= rules_of[m.group()]
+            m = trie.search(line, m.start() + 1)
+        return size, frozenset(found)
 
 
 class LineIndex:
