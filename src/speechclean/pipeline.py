@@ -259,6 +259,8 @@ class Pipeline:
             generic = [rs for rs in self.book.common if rs.phase != "repair"]
             for rs in repair:
                 for rule in rs.rules:
+                    if lines.skips(rule, text):
+                        continue
                     text = apply(text, rule.find_edits(text, self.time_limit(text), lines),
                                  "rules", rule.id, rule.category, rule.action)
             if round_ == 0 and self.site is None and repair and text is not detected_in:
@@ -269,6 +271,8 @@ class Pipeline:
             # run before the generic boilerplate rules.
             for rs in sites + generic:
                 for rule in rs.rules:
+                    if lines.skips(rule, text):
+                        continue  # no line holds its literals: the common case, cut short
                     text = apply(text, rule.find_edits(text, self.time_limit(text), lines),
                                  "rules", rule.id, rule.category, rule.action)
             for fix in FIXES:

@@ -87,6 +87,8 @@ class LineScanner:
     def __init__(self, rules: Iterable[Rule]) -> None:
         rules = [r for r in rules if fast_drop_line(r)]
         self._covered = {r.id: r for r in rules}
+        # Covered rules with literals: they cannot act on a text no line of which holds one.
+        self._gated = {r.id: r for r in rules if analyze(r.pattern).required is not None}
         self.max_length = max((r.max_length for r in rules), default=-1)
         owners: dict[str, set[str]] = {}
         for r in rules:
@@ -170,6 +172,16 @@ class LineIndex:
         self._infos = infos
         self._by_rule = None
         self._starts = None
+
+    def skips(self, rule: Rule, text: str) -> bool:
+        """True when ``rule`` certainly makes no edit in ``text``: the pipeline then does not
+        even call it (most rules, for most documents; a call costs more than this test)."""
+        if self.scanner._gated.get(rule.id) is not rule:
+            return False
+        if text is not self._text:
+            self._refresh(text)
+        by_rule = self._by_rule
+        return rule.id not in (by_rule if by_rule is not None else self._rules_present())
 
     def can_act(self, rule: Rule, text: str) -> bool:
         """False when no line of ``text`` holds a literal of ``rule`` (a covered rule): one
