@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import regex
 
-from speechclean.pipeline import SPACE_CHARS
+from speechclean.pipeline import NOT_REGEX_SPACE, visible_chars
 from speechclean.prefilter import LineScanner
-from speechclean.reflow import display_width, join_broken_lines
+from speechclean.reflow import _TRIM, LINE_SPACE, display_width, join_broken_lines, trim_lines
 from speechclean.rules import load_rules
 
 
-def test_space_chars_are_exactly_regex_whitespace():
+def test_visible_chars_counts_what_regex_does_not_call_space():
     space = regex.compile(r"\s")
-    expected = {chr(i) for i in range(0x110000) if space.match(chr(i))}
-    assert set(SPACE_CHARS) == expected
-    assert len(SPACE_CHARS) == len(expected)  # each counted once
+    python_only = {chr(i) for i in range(0x110000) if chr(i).isspace() and not space.match(chr(i))}
+    regex_only = {chr(i) for i in range(0x110000) if space.match(chr(i)) and not chr(i).isspace()}
+    assert python_only == set(NOT_REGEX_SPACE) and not regex_only
+    text = "\u3000\u3000讲话\x1c稿 \t\n第二行\xa0\u2028"
+    assert visible_chars(text) == len(text) - len(space.findall(text)) == 7
 
 
 def test_display_width_counts_wide_characters_twice():
@@ -39,3 +41,12 @@ def test_line_scanner_finds_overlapping_literals():
 def test_join_broken_lines_after_an_open_annotation():
     text = "我们要戮(lù\n)力同心，共同奋斗，一起把这件事情做好，把日子过得越来越好。\n"
     assert join_broken_lines(text)  # the break inside "(lù⏎)" is joined
+
+
+def test_trim_shortcut_finds_what_the_pattern_finds():
+    space = regex.compile(r"\s")
+    assert LINE_SPACE == {chr(i) for i in range(0x110000) if space.match(chr(i))} - {"\n"}
+    for text in ["", "\n", "a", "a\nb\n", " a", "a ", "a\n\u3000b", "a\u2028 \nb", "\n\n \n",
+                 "a \u2028b", "a\rb\r\n", "句子。\xa0"]:
+        expected = [(m.start(), m.end()) for m in _TRIM.finditer(text)]
+        assert [(e.start, e.end) for e in trim_lines(text)] == expected, repr(text)

@@ -54,8 +54,22 @@ class Fix:
     description: str
 
 
+# What _TRIM strips: regex's \s without the newline (test_fast_paths checks the set).
+LINE_SPACE = frozenset("\t\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | {
+    chr(c) for c in range(0x2000, 0x200B)
+}
+
+
 def trim_lines(text: str) -> list[Edit]:
     """Leading indentation and trailing spaces: ``'　　今年…'`` -> ``'今年…'``."""
+    # Only \n ends a line for _TRIM, so it finds something only where a line starts or ends
+    # with a space: the first and last characters of the lines tell, without a regex pass
+    # over every position (the second round's text is usually trimmed already).
+    lines = [line for line in text.split("\n") if line]
+    edges = {line[0] for line in lines}
+    edges.update(line[-1] for line in lines)
+    if edges.isdisjoint(LINE_SPACE):
+        return []
     return [Edit(m.start(), m.end()) for m in _TRIM.finditer(text)]
 
 
