@@ -26,7 +26,7 @@ from .document import Edit
 from .literals import analyze
 
 if TYPE_CHECKING:
-    from .rules import Rule
+    from .rules import Rule, Zone
 
 BLANK = " \t\u3000\xa0"  # what a drop-line rule trims before judging a line's length
 _NOTHING: frozenset[str] = frozenset()
@@ -151,6 +151,8 @@ class LineIndex:
         self._infos: list[tuple[int, frozenset[str]]] = []
         self._by_rule: dict[str, list[int]] | None = None  # rule id -> lines with its literal
         self._starts: list[int] | None = None  # offset of line i = _starts[i] + i
+        self._span_text: str | None = None  # the text _spans were measured in
+        self._spans: dict[Zone, tuple[int, int]] = {}
 
     def covers(self, rule: Rule) -> bool:
         """Is ``rule`` one this index can run line by line?"""
@@ -172,6 +174,16 @@ class LineIndex:
         self._infos = infos
         self._by_rule = None
         self._starts = None
+
+    def span(self, zone: Zone, text: str) -> tuple[int, int]:
+        """``zone.span(text)``, remembered while the text stays the same."""
+        if text is not self._span_text:
+            self._span_text = text
+            self._spans = {}
+        found = self._spans.get(zone)
+        if found is None:
+            found = self._spans[zone] = zone.span(text)
+        return found
 
     def skips(self, rule: Rule, text: str) -> bool:
         """True when ``rule`` certainly makes no edit in ``text``: the pipeline then does not

@@ -152,7 +152,10 @@ class Rule:
         fast = lines is not None and lines.covers(self)
         if fast and not lines.can_act(self, text):
             return []  # before the zone is measured: most rules stop here
-        pos, endpos = self.zone.span(text) if self.zone else (0, len(text))
+        if self.zone is None:
+            pos, endpos = 0, len(text)
+        else:  # many rules share a zone: the index measures it once per text version
+            pos, endpos = self.zone.span(text) if lines is None else lines.span(self.zone, text)
         if pos >= endpos:
             return []
         if lines is not None and not fast and not may_match(
