@@ -23,7 +23,8 @@ from .convert import (
 )
 from .decode import Decoded, decode
 from .document import Change, Edit, LineMap, apply_edits
-from .prefilter import LineIndex, LineScanner
+from .literals import analyze
+from .prefilter import LineIndex, LineScanner, LiteralFinder
 from .reflow import FIXES
 from .rules import DEFAULT_TIMEOUT, RuleBook, RuleSet, load_rules
 
@@ -161,6 +162,7 @@ class Pipeline:
         self.convert = convert
         self.timeout = timeout
         self._line_scanner()  # built here, so forked workers inherit it ready-made
+        self._fingerprint_literals()
 
     @classmethod
     def from_rules(cls, rule_dirs=(), site: str | None = None, builtin: bool = True, **kw):
@@ -195,7 +197,18 @@ class Pipeline:
         if self.site is not None:
             return [] if known else [self.book.site(self.site)]
         limit = self.time_limit(text)
-        return [s for s in self.book.sites if s not in known and s.matches(text, limit)]
+        present = self._fingerprint_literals().present(text)
+        return [s for s in self.book.sites if s not in known and s.matches(text, limit, present)]
+
+    def _fingerprint_literals(self) -> LiteralFinder:
+        """The literals of every site fingerprint, found in a document in one pass."""
+        finder = self.__dict__.get("_fingerprints")
+        if finder is None:
+            finder = self._fingerprints = LiteralFinder(
+                lit for s in self.book.sites for p in s.compiled_match
+                for lit in analyze(p.pattern).required or ()
+            )  # fmt: skip
+        return finder
 
     def _line_scanner(self) -> LineScanner:
         """Which rules' literals each line holds: built once per rule book."""

@@ -19,6 +19,7 @@ import yaml
 
 from .document import Edit
 from .errors import RuleError, RuleErrors, RuleTimeoutError
+from .literals import analyze
 from .prefilter import may_match
 
 if TYPE_CHECKING:
@@ -250,15 +251,24 @@ class RuleSet:
     source: str = ""
     compiled_match: tuple[regex.Pattern, ...] = field(default=(), compare=False, repr=False)
 
-    def matches(self, text: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
+    def matches(self, text: str, timeout: float = DEFAULT_TIMEOUT,
+                present: set[str] | None = None) -> bool:
+        """``present``: the fingerprint literals ``text`` holds, if already known."""
         try:
             return any(
                 p.search(text, timeout=timeout)
                 for p in self.compiled_match
-                if may_match(p.pattern, text)  # a fingerprint's literals are absent: no match
+                # a fingerprint's literals are absent: no match
+                if (may_match(p.pattern, text) if present is None
+                    else _any_present(p.pattern, present))
             )
         except TimeoutError:
             raise RuleTimeoutError(f"{self.name} (match)", timeout) from None
+
+
+def _any_present(pattern: str, present: set[str]) -> bool:
+    required = analyze(pattern).required
+    return required is None or not present.isdisjoint(required)
 
 
 @dataclass(frozen=True)
