@@ -24,6 +24,7 @@ _BLANK_RUN = regex.compile(r"\n(?:[^\S\n]*\n)+")
 
 TERMINAL = frozenset("。！？!?；;…：:.")
 CLOSERS = frozenset("”’」』)）》〉】\"'")
+_CLOSER_CHARS = "".join(sorted(CLOSERS))  # for str.rstrip, joined once
 OPENERS = frozenset("“‘「『(（《〈【")
 PROSE_PUNCT = regex.compile(r"[，,、；;]")
 MIN_BROKEN_LENGTH = 40  # a line shorter than this is a title or heading, not a broken paragraph
@@ -75,7 +76,7 @@ def trim_lines(text: str) -> list[Edit]:
 
 def _ends_sentence(line: str) -> bool:
     # "。”" ends a sentence; "“两个文明”" does not.
-    core = line.rstrip("".join(CLOSERS))
+    core = line.rstrip(_CLOSER_CHARS)
     return not core or core[-1] in TERMINAL
 
 
