@@ -135,6 +135,9 @@ class LineScanner:
             }  # fmt: skip
             self._tries.append((limit, _trie_pattern(words)))
             lower = limit
+        # The trie for each line size, looked up by index (scan runs once per new line).
+        self._trie_of_size = [next(t for limit, t in self._tries if limit >= size)
+                              for size in range(self.max_length + 1)]
 
     def covers(self, rule: Rule) -> bool:
         return self._covered.get(rule.id) is rule
@@ -144,7 +147,7 @@ class LineScanner:
         size = len(line.strip(BLANK))
         if size > self.max_length:
             return size, _NOTHING
-        trie = next(t for limit, t in self._tries if limit >= size)
+        trie = self._trie_of_size[size]
         if trie is None:
             return size, _NOTHING
         m = trie.search(line)
