@@ -99,7 +99,7 @@ def naive(corpus: Path, out: Path, every: int) -> dict:
     import chardet
     import opencc
 
-    from speechclean.rules import load_rules
+    from speechclean.rulefiles import load_rules
 
     converter = opencc.OpenCC("t2s")
     rules = list(load_rules().rules())

@@ -270,7 +270,7 @@ def test_user_rules_dir_is_added_and_changes_the_fingerprint(src, tmp_path):
 
 
 def test_site_forces_one_sites_rules(tmp_path):
-    from speechclean.rules import load_rules
+    from speechclean.rulefiles import load_rules
 
     site = load_rules().sites[0].name
     page = tmp_path / "in" / "page.txt"

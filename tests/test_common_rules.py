@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from speechclean.rules import load_rules
+from speechclean.rulefiles import load_rules
 
 BEFORE = "今天召开全市工作会议，主要任务是总结去年工作，部署今年任务，动员全市上下凝心聚力、真抓实干。"
 AFTER = "同志们，让我们更加紧密地团结起来，以更加昂扬的精神状态，奋力开创全市高质量发展新局面！"

@@ -7,7 +7,7 @@ import regex
 from speechclean.pipeline import NOT_REGEX_SPACE, visible_chars
 from speechclean.prefilter import LineScanner
 from speechclean.reflow import _TRIM, LINE_SPACE, display_width, join_broken_lines, trim_lines
-from speechclean.rules import load_rules
+from speechclean.rulefiles import load_rules
 
 
 def test_visible_chars_counts_what_regex_does_not_call_space():

@@ -17,7 +17,7 @@ from speechclean import Pipeline
 from speechclean import rules as rules_module
 from speechclean.literals import analyze
 from speechclean.prefilter import LineIndex, LineScanner
-from speechclean.rules import load_rules, parse_rule
+from speechclean.rulefiles import load_rules, parse_rule
 
 BOOK = load_rules()
 RULES = list(BOOK.rules())

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import moxiang
 from speechclean.cli import main
-from speechclean.rules import load_rules
+from speechclean.rulefiles import load_rules
 
 SITE_FILE = """\
 site: moxiang

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 import moxiang
 from speechclean.cli import main
 from speechclean.draft import generalize, validate_draft
-from speechclean.rules import RuleBook, load_rules, parse_file
+from speechclean.rulefiles import load_rules, parse_file
+from speechclean.rules import RuleBook
 from speechclean.suggest import line_key, looks_like_content, suggest
 
 

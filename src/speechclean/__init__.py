@@ -16,7 +16,7 @@ _EXPORTS = {
     "RuleErrors": "errors", "RuleTimeoutError": "errors", "SpeechcleanError": "errors",
     "UsageError": "errors",
     "Pipeline": "pipeline", "Result": "pipeline", "Warning": "pipeline",
-    "Rule": "rules", "RuleBook": "rules", "RuleSet": "rules", "load_rules": "rules",
+    "Rule": "rules", "RuleBook": "rules", "RuleSet": "rules", "load_rules": "rulefiles",
 }  # fmt: skip
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import regex
 
 from .errors import RuleError, RuleErrors
-from .rules import Rule, parse_file, parse_rule
+from .rulefiles import parse_file, parse_rule
+from .rules import Rule
 from .suggest import (
     FIELD_VALUE,
     MAX_LINE,

@@ -26,7 +26,8 @@ from .document import Change, Edit, LineMap, apply_edits
 from .literals import analyze
 from .prefilter import LineIndex, LineScanner, LiteralFinder
 from .reflow import FIXES
-from .rules import DEFAULT_TIMEOUT, RuleBook, RuleSet, load_rules
+from .rulefiles import load_rules
+from .rules import DEFAULT_TIMEOUT, RuleBook, RuleSet
 
 STAGES = ("decode", "normalize", "convert", "rules", "reflow", "write")
 MAX_ROUNDS = 3  # rules + reflow repeat until nothing changes (idempotence), at most this often

@@ -32,7 +32,7 @@ def rules() -> None:
 
 
 def _load_book(rule_dirs):
-    from ..rules import load_rules
+    from ..rulefiles import load_rules
 
     try:
         return load_rules(rule_dirs)
@@ -176,7 +176,7 @@ def _parse_rulefile(path: Path):
     problems; exits 2 on schema errors."""
     import regex
 
-    from ..rules import parse_file
+    from ..rulefiles import parse_file
 
     try:
         head = path.read_text(encoding="utf-8", errors="replace")
