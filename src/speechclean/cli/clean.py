@@ -15,28 +15,23 @@ from .common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     fail,
-    glob_option,
     load_pipeline,
-    rules_option,
-    site_option,
+    source_options,
 )  # fmt: skip
 
 PROGRESS_MIN_FILES = 20  # shorter runs finish before a bar is worth drawing
 
 
 @click.command()
-@click.argument("sources", nargs=-1, required=True, metavar="SRC...")
+@source_options("clean")
 @click.option("-o", "--output", "dest", type=click.Path(file_okay=False), metavar="DST",
               help="Output folder; each SRC tree is mirrored under it.")
-@rules_option
-@site_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of cores).")
 @click.option("--diff", is_flag=True, help="Print a unified diff of what would change; write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
 @click.option("--report", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write a JSON Lines report, one object per input.")
-@glob_option("clean")
 @click.option("--force", is_flag=True, help="Re-clean files whose outputs are up to date.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (errors still shown).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,

@@ -63,3 +63,21 @@ def _fail_rules(messages: list[str]) -> NoReturn:
         click.echo(message, err=True)
     n = len(messages)
     fail(f"{n} rule error{'s' if n > 1 else ''}; nothing was done")
+
+
+def source_options(verb: str):
+    """``SRC...``, ``--rules``, ``--site`` and ``--glob``: how every command that reads a
+    scrape picks its files and its rules (one definition for clean, preview and detect)."""
+    options = [
+        click.argument("sources", nargs=-1, required=True, metavar="SRC..."),
+        rules_option,
+        site_option,
+        glob_option(verb),
+    ]
+
+    def decorate(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate

@@ -13,18 +13,13 @@ from .common import (
     EXIT_FAILED,
     EXIT_OK,
     fail,
-    glob_option,
     load_pipeline,
-    rules_option,
-    site_option,
+    source_options,
 )
 
 
 @click.command()
-@click.argument("sources", nargs=-1, required=True, metavar="SRC...")
-@rules_option
-@site_option
-@glob_option("look at")
+@source_options("look at")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="A table, or JSON Lines (one object per file).")
 def detect(sources, rule_dirs, site, pattern, fmt) -> None:

@@ -13,18 +13,13 @@ from .common import (
     EXIT_FAILED,
     EXIT_OK,
     fail,
-    glob_option,
     load_pipeline,
-    rules_option,
-    site_option,
+    source_options,
 )
 
 
 @click.command()
-@click.argument("sources", nargs=-1, required=True, metavar="SRC...")
-@rules_option
-@site_option
-@glob_option("preview")
+@source_options("preview")
 @click.option("--rule", "rule_ids", multiple=True, metavar="ID",
               help="Show only this rule's changes (repeatable; * and ? allowed, "
               "e.g. 'common/*'). With --html, the page opens filtered on it.")
