@@ -87,19 +87,15 @@ def undo_changes(text: str, changes: list[Change]) -> str:
 
 
 class LineMap:
-    """Maps offsets in the current text back to line numbers of the original text.
+    """Maps offsets in the text after some steps back to line numbers of the original text.
 
     Each applied step is remembered as the sorted edits it made; mapping an offset walks the
     steps backwards with a binary search per step, so it stays cheap for long documents.
     """
 
     def __init__(self, original: str) -> None:
-        self._line_starts = [0]
-        find = original.find
-        i = find("\n")
-        while i != -1:
-            self._line_starts.append(i + 1)
-            i = find("\n", i + 1)
+        self._original = original
+        self._line_starts: list[int] | None = None  # found at the first look-up
         # per step: (new_starts, new_ends, old_starts, old_ends)
         self._steps: list[tuple[list[int], list[int], list[int], list[int]]] = []
 
@@ -115,8 +111,11 @@ class LineMap:
             shift += len(e.new) - (e.end - e.start)
         self._steps.append((new_starts, new_ends, old_starts, old_ends))
 
-    def original_offset(self, pos: int) -> int:
-        for new_starts, new_ends, old_starts, old_ends in reversed(self._steps):
+    def original_offset(self, pos: int, step: int | None = None) -> int:
+        """Where ``pos``, an offset in the text before step ``step`` (default: after every
+        step), was in the original text."""
+        steps = self._steps if step is None else self._steps[:step]
+        for new_starts, new_ends, old_starts, old_ends in reversed(steps):
             i = bisect.bisect_right(new_starts, pos) - 1
             if i < 0:
                 continue
@@ -126,5 +125,55 @@ class LineMap:
                 pos = old_ends[i] + (pos - new_ends[i])
         return pos
 
-    def line_of(self, pos: int) -> int:
-        return bisect.bisect_right(self._line_starts, self.original_offset(pos))
+    def line_of(self, pos: int, step: int | None = None) -> int:
+        starts = self._line_starts
+        if starts is None:
+            starts = self._line_starts = [0]
+            find = self._original.find
+            i = find("\n")
+            while i != -1:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
+        return bisect.bisect_right(starts, self.original_offset(pos, step))
+
+
+class ChangeLog:
+    """What the text stages did to one document, recorded as they do it.
+
+    Recording is on the hot path (every edit of every document), line numbers are not: most
+    runs never show them. So an edit is kept as a plain tuple, and ``changes()`` makes the
+    ``Change`` records, with their input line numbers, when someone asks.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.linemap = LineMap(source)
+        # (stage, rule, category, action, start, end, old, new, step)
+        self.records: list[tuple] = []
+        self.steps = 0
+        self._changes: list[Change] | None = None
+
+    def apply(self, text: str, edits: list[Edit], stage: str, rule: str, category: str,
+              action: str) -> str:
+        """Apply one step's ``edits`` to ``text``, recording each; returns the new text."""
+        step = self.steps
+        self.records.extend(
+            (stage, rule, category, action, e.start, e.end, text[e.start : e.end], e.new, step)
+            for e in edits
+        )
+        self.linemap.push(edits)
+        self.steps = step + 1
+        self._changes = None
+        return apply_edits(text, edits)
+
+    def line_of(self, record: tuple) -> int:
+        return self.linemap.line_of(record[4], record[8])
+
+    def changes(self) -> list[Change]:
+        if self._changes is None:
+            line_of = self.linemap.line_of
+            self._changes = [
+                Change(stage, rule, category, action, line_of(start, step), start, end, old,
+                       new, step)
+                for stage, rule, category, action, start, end, old, new, step in self.records
+            ]  # fmt: skip
+        return self._changes

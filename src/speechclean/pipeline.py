@@ -22,12 +22,12 @@ from .convert import (
     traditional_count,
 )
 from .decode import Decoded, decode
-from .document import Change, Edit, LineMap, apply_edits
+from .document import Change, ChangeLog
 from .literals import analyze
 from .prefilter import LineIndex, LineScanner, LiteralFinder
 from .reflow import FIXES
 from .rulefiles import load_rules
-from .rules import DEFAULT_TIMEOUT, RuleBook, RuleSet
+from .rules import DEFAULT_TIMEOUT, Rule, RuleBook, RuleSet
 
 STAGES = ("decode", "normalize", "convert", "rules", "reflow", "write")
 MAX_ROUNDS = 3  # rules + reflow repeat until nothing changes (idempotence), at most this often
@@ -69,10 +69,15 @@ class Result:
     confidence: float
     converted: bool
     sites: list[str]
-    changes: list[Change] = field(default_factory=list)
+    log: ChangeLog | None = field(default=None, repr=False)  # what the text stages did
     warnings: list[Warning] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what decode/normalize/convert did
     bytes_in: int = 0
+
+    @property
+    def changes(self) -> list[Change]:
+        """Every change, with the input line it was made on (worked out on first use)."""
+        return self.log.changes() if self.log is not None else []
 
     @property
     def data(self) -> bytes:
@@ -83,18 +88,23 @@ class Result:
         lines_cat: Counter = Counter()
         chars_cat: Counter = Counter()
         lines_rule: Counter = Counter()
-        for c in self.changes:
-            if c.category == "layout":
+        hits: Counter = Counter()
+        records = self.log.records if self.log is not None else ()
+        # (stage, rule, category, action, start, end, old, new, step): the log's records,
+        # read directly: the summary of every file needs no line numbers
+        for _, rule, category, action, _, _, old, new, _ in records:
+            hits[rule] += 1
+            if category == "layout":
                 continue
-            n_lines = removed_lines(c)
-            lines_cat[c.category] += n_lines
-            lines_rule[c.rule] += n_lines
-            chars_cat[c.category] += max(0, len(c.old) - len(c.new))
+            n_lines = _removed_lines(action, old)
+            lines_cat[category] += n_lines
+            lines_rule[rule] += n_lines
+            chars_cat[category] += max(0, len(old) - len(new))
         return {
             "lines_by_category": dict(sorted(lines_cat.items())),
             "chars_by_category": dict(sorted(chars_cat.items())),
             "lines_by_rule": dict(sorted(lines_rule.items())),
-            "hits_by_rule": dict(sorted(Counter(c.rule for c in self.changes).items())),
+            "hits_by_rule": dict(sorted(hits.items())),
         }
 
 
@@ -138,9 +148,15 @@ WHOLE_LINE_ACTIONS = frozenset({"drop-line", "truncate-after", "truncate-before"
 
 def removed_lines(change: Change) -> int:
     """Non-blank lines a change removed whole (a fragment inside a line counts as none)."""
-    if change.action not in WHOLE_LINE_ACTIONS:
+    return _removed_lines(change.action, change.old)
+
+
+def _removed_lines(action: str, old: str) -> int:
+    if action not in WHOLE_LINE_ACTIONS:
         return 0
-    return sum(1 for line in change.old.split("\n") if line.strip())
+    if "\n" not in old.rstrip("\n"):
+        return 1 if old.strip() else 0  # one line: the usual drop-line
+    return sum(1 for line in old.split("\n") if line.strip())
 
 
 class Pipeline:
@@ -252,53 +268,29 @@ class Pipeline:
             notes.append(f"convert: {n} Traditional characters converted with OpenCC {config}")
 
         source = text
-        changes: list[Change] = []
-        linemap = LineMap(source)
-        step = 0
-
-        def apply(text: str, edits: list[Edit], stage: str, rule: str, category: str,
-                  action: str) -> str:
-            nonlocal step
-            if not edits:
-                return text
-            for e in edits:
-                changes.append(Change(stage, rule, category, action, linemap.line_of(e.start),
-                                      e.start, e.end, text[e.start:e.end], e.new, step))
-            linemap.push(edits)
-            step += 1
-            return apply_edits(text, edits)
-
+        log = ChangeLog(source)
         sites = list(early)
         lines = LineIndex(self._line_scanner())  # which rules can act on which lines
+        repair, generic = self._rule_order()
         for round_ in range(MAX_ROUNDS):
             before = text
-            repair = [rs for rs in self.book.common if rs.phase == "repair"]
-            generic = [rs for rs in self.book.common if rs.phase != "repair"]
-            for rs in repair:
-                for rule in rs.rules:
-                    if lines.skips(rule, text):
-                        continue
-                    text = apply(text, rule.find_edits(text, self.time_limit(text), lines),
-                                 "rules", rule.id, rule.category, rule.action)
+            text = self._run_rules(repair, text, lines, log)
             if round_ == 0 and self.site is None and repair and text is not detected_in:
                 # Fingerprints are looked for again after the repairs: pinyin glued into a
                 # breadcrumb hides it until the artifact rules have run.
                 sites += self._detect(text, known=sites)
             # Site rules know their template (truncate at the trial-end marker...), so they
             # run before the generic boilerplate rules.
-            for rs in sites + generic:
-                for rule in rs.rules:
-                    if lines.skips(rule, text):
-                        continue  # no line holds its literals: the common case, cut short
-                    text = apply(text, rule.find_edits(text, self.time_limit(text), lines),
-                                 "rules", rule.id, rule.category, rule.action)
+            site_rules = tuple(r for rs in sites for r in rs.rules)
+            text = self._run_rules(site_rules + generic, text, lines, log)
             for fix in FIXES:
-                text = apply(text, fix.find(text), "reflow", fix.id, fix.category, fix.action)
+                edits = fix.find(text)
+                if edits:
+                    text = log.apply(text, edits, "reflow", fix.id, fix.category, fix.action)
             if text == before:
                 break
 
-        kept = (linemap.line_of(0), linemap.line_of(max(0, len(text) - 2))) if text else (0, 0)
-        self._guard(source, text, changes, warnings, kept)
+        warnings += self._guard(source, text, log)
         return Result(
             name=name,
             text=text,
@@ -307,11 +299,40 @@ class Pipeline:
             confidence=decoded.confidence,
             converted=converted,
             sites=[s.name for s in sites],
-            changes=changes,
+            log=log,
             warnings=warnings,
             notes=notes,
             bytes_in=bytes_in,
         )
+
+    def _rule_order(self) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+        """The common rules that repair the text (before the site rules) and the generic
+        ones (after them), in application order: worked out once per pipeline."""
+        order = self.__dict__.get("_order")
+        if order is None:
+            common = self.book.common
+            order = self._order = (
+                tuple(r for rs in common if rs.phase == "repair" for r in rs.rules),
+                tuple(r for rs in common if rs.phase != "repair" for r in rs.rules),
+            )
+        return order
+
+    def _run_rules(self, rules: tuple[Rule, ...], text: str, lines: LineIndex,
+                   log: ChangeLog) -> str:
+        """Each rule in turn, on the text the rules before it left."""
+        gated = lines.scanner.gated
+        present = None  # the lines holding each rule's literals, found when first needed
+        for rule in rules:
+            if gated.get(rule.id) is rule:
+                if present is None:
+                    present = lines.present(text)
+                if rule.id not in present:
+                    continue  # no line holds its literals: the common case, cut short
+            edits = rule.find_edits(text, self.time_limit(text), lines)
+            if edits:
+                text = log.apply(text, edits, "rules", rule.id, rule.category, rule.action)
+                present = None
+        return text
 
     def detect(self, data: bytes | str, name: str = "<input>") -> Detection:
         """Encoding, script and matched sites of a document, as ``clean`` sees them.
@@ -342,21 +363,29 @@ class Pipeline:
         return text
 
     @staticmethod
-    def _guard(source: str, text: str, changes: list[Change], warnings: list[Warning],
-               kept: tuple[int, int]) -> None:
+    def _guard(source: str, text: str, log: ChangeLog) -> list[Warning]:
         """Flag likely over-cleaning: half the text gone, or a long line dropped between the
         first and the last line that were kept (inside the body, not in the page chrome)."""
+        warnings = []
         before = visible_chars(source)
         after = visible_chars(text)
         if before and after < before * OVERCLEAN_RATIO:
             warnings.append(Warning(
                 "over-cleaning", f"{before - after} of {before} visible characters removed"
             ))
-        first, last = kept
-        for c in changes:
-            if c.action == "drop-line" and len(c.old.strip()) > LONG_LINE and first < c.line < last:
+        long_drops = [
+            r for r in log.records if r[3] == "drop-line" and len(r[6].strip()) > LONG_LINE
+        ]
+        if not long_drops:
+            return warnings  # the usual case: no line numbers needed
+        linemap = log.linemap
+        first, last = (linemap.line_of(0), linemap.line_of(max(0, len(text) - 2))) if text else (0, 0)
+        for r in long_drops:
+            line = log.line_of(r)
+            if first < line < last:
                 warnings.append(Warning(
                     "long-line-dropped",
-                    f"rule {c.rule} dropped a {len(c.old.strip())}-character line mid-body "
-                    f"(line {c.line})",
+                    f"rule {r[1]} dropped a {len(r[6].strip())}-character line mid-body "
+                    f"(line {line})",
                 ))
+        return warnings

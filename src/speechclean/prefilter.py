@@ -102,35 +102,36 @@ class LineScanner:
     """Built once per rule book: which drop-line rules' literals a short line contains.
 
     A line longer than every rule's ``max_length`` is not scanned. Shorter lines are
-    scanned for the literals of the rules whose ``max_length`` admits them (one trie-shaped
-    pattern per distinct ``max_length``, so a 150-character line is not searched for the
-    literals of rules that stop at 30 characters).
+    scanned for the literals of the rules whose ``max_length`` admits them (one
+    trie-shaped pattern per size bucket, so a 150-character line is not searched for the
+    literals of rules that stop at 30 characters). (Rules of the other actions are few;
+    ``may_match`` gates them on the whole text: scanning every line for their literals,
+    long lines included, cost more than it saved.)
     """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
-        rules = [r for r in rules if fast_drop_line(r)]
-        self._covered = {r.id: r for r in rules}
-        # Covered rules with literals: they cannot act on a text no line of which holds one.
-        self._gated = {r.id: r for r in rules if analyze(r.pattern).required is not None}
-        self.max_length = max((r.max_length for r in rules), default=-1)
+        rules = list(rules)
+        line_rules = [r for r in rules if fast_drop_line(r)]
+        self._covered = {r.id: r for r in line_rules}
+        # Rules with literals: they cannot act on a text no line of which holds one.
+        self.gated = {r.id: r for r in line_rules if analyze(r.pattern).required is not None}
+        # A verdict on a line is remembered for the document (the fixed point's second round
+        # judges the same lines again), unless a lookbehind could see past the line's start.
+        self._remembers = frozenset(r.id for r in line_rules if "(?<" not in r.pattern)
+        self.max_length = max((r.max_length for r in line_rules), default=-1)
         owners: dict[str, set[str]] = {}
-        for r in rules:
+        for r in line_rules:
             for lit in analyze(r.pattern).required or ():
                 if "\n" not in lit:  # a line never holds one
                     owners.setdefault(lit, set()).add(r.id)
-        # The trie reports the longest literal at a position; shorter ones starting there
-        # (its prefixes) are present too.
-        self._rules_of = {
-            lit: frozenset(k for n in range(1, len(lit) + 1) for k in owners.get(lit[:n], ()))
-            for lit in owners
-        }
+        self._rules_of = _with_prefixes(owners)
         # Lines of up to ``limit`` characters are searched for the literals of the rules
         # that admit lines longer than the previous limit.
         self._tries: list[tuple[int, re.Pattern | None]] = []
         lower = -1
         for limit in [b for b in _SIZE_BUCKETS if b < self.max_length] + [self.max_length]:
             words = {
-                lit for r in rules if r.max_length > lower
+                lit for r in line_rules if r.max_length > lower
                 for lit in analyze(r.pattern).required or () if lit in owners
             }  # fmt: skip
             self._tries.append((limit, _trie_pattern(words)))
@@ -140,6 +141,7 @@ class LineScanner:
                               for size in range(self.max_length + 1)]
 
     def covers(self, rule: Rule) -> bool:
+        """A drop-line rule that a ``LineIndex`` runs line by line."""
         return self._covered.get(rule.id) is rule
 
     def scan(self, line: str) -> tuple[int, frozenset[str]]:
@@ -147,31 +149,44 @@ class LineScanner:
         size = len(line.strip(BLANK))
         if size > self.max_length:
             return size, _NOTHING
-        trie = self._trie_of_size[size]
-        if trie is None:
-            return size, _NOTHING
-        m = trie.search(line)
-        if m is None:
-            return size, _NOTHING
-        found: set[str] = set()
-        rules_of = self._rules_of
-        while m is not None:
-            found |= rules_of[m.group()]
-            m = trie.search(line, m.start() + 1)
-        return size, frozenset(found)
+        return size, _search_all(self._trie_of_size[size], self._rules_of, line)
+
+
+def _with_prefixes(owners: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    """literal -> the rules it or a prefix of it belongs to: the trie reports the longest
+    literal at a position, and the shorter ones starting there are present too."""
+    return {
+        lit: frozenset(k for n in range(1, len(lit) + 1) for k in owners.get(lit[:n], ()))
+        for lit in owners
+    }
+
+
+def _search_all(trie: re.Pattern | None, rules_of: dict, line: str) -> frozenset[str]:
+    if trie is None:
+        return _NOTHING
+    m = trie.search(line)
+    if m is None:
+        return _NOTHING
+    found: set[str] = set()
+    while m is not None:
+        found |= rules_of[m.group()]
+        m = trie.search(line, m.start() + 1)
+    return frozenset(found)
 
 
 class LineIndex:
     """The lines of one document's current text, for the rules of one ``clean`` call.
 
     Rebuilt whenever the text changes (the pipeline passes the same ``str`` object while
-    nothing changed), lazily and cheaply: what each distinct line contains is remembered
-    for the document, so a new version of the text only scans its new lines.
+    nothing changed), lazily and cheaply: what each distinct line contains, and what each
+    drop-line rule made of it, is remembered for the document, so a new version of the text
+    only scans its new lines and the fixed point's second round runs few patterns.
     """
 
     def __init__(self, scanner: LineScanner) -> None:
         self.scanner = scanner
         self._memo: dict[str, tuple[int, frozenset[str]]] = {}
+        self._verdicts: dict[tuple[str, str], bool] = {}  # (rule id, line) -> drop it?
         self._text: str | None = None
         self._lines: list[str] = []
         self._infos: list[tuple[int, frozenset[str]]] = []
@@ -211,21 +226,28 @@ class LineIndex:
             found = self._spans[zone] = zone.span(text)
         return found
 
-    def skips(self, rule: Rule, text: str) -> bool:
-        """True when ``rule`` certainly makes no edit in ``text``: the pipeline then does not
-        even call it (most rules, for most documents; a call costs more than this test)."""
-        if self.scanner._gated.get(rule.id) is not rule:
-            return False
+    def present(self, text: str) -> dict[str, list[int]]:
+        """Rule id -> the lines of ``text`` that hold one of its literals. A gated rule
+        (``scanner.gated``) that is not in it makes no edit in ``text``: the pipeline does
+        not even call it (most rules, for most documents)."""
         if text is not self._text:
             self._refresh(text)
         by_rule = self._by_rule
-        return rule.id not in (by_rule if by_rule is not None else self._rules_present())
+        return by_rule if by_rule is not None else self._rules_present()
+
+    def skips(self, rule: Rule, text: str) -> bool:
+        """True when ``rule`` certainly makes no edit in ``text``."""
+        return self.scanner.gated.get(rule.id) is rule and rule.id not in self.present(text)
 
     def can_act(self, rule: Rule, text: str) -> bool:
         """False when no line of ``text`` holds a literal of ``rule`` (a covered rule): one
         dict look-up, where most rules end for most documents."""
-        self._refresh(text)
-        return analyze(rule.pattern).required is None or rule.id in self._rules_present()
+        return analyze(rule.pattern).required is None or rule.id in self.present(text)
+
+    def _line_starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = list(accumulate(map(len, self._lines), initial=0))
+        return self._starts
 
     def _rules_present(self) -> dict[str, list[int]]:
         # Built once per version of the text: one pass over the lines, not one per rule.
@@ -254,17 +276,25 @@ class LineIndex:
         candidates = self._candidates(rule)
         if not candidates:
             return []
-        if self._starts is None:
-            self._starts = list(accumulate(map(len, self._lines), initial=0))
-        starts = self._starts
+        starts = self._line_starts()
+        lines = self._lines
         match = rule.compiled.match
+        verdicts = self._verdicts if rule.id in self.scanner._remembers else None
+        rule_id = rule.id
         n = len(text)
         edits = []
         for i in candidates:
             start = starts[i] + i
             if start < pos or start >= endpos:
                 continue
-            stop = start + len(self._lines[i])  # the line's end, before its newline
-            if match(text, start, stop, timeout=timeout):
+            stop = start + len(lines[i])  # the line's end, before its newline
+            if verdicts is None:
+                drop = match(text, start, stop, timeout=timeout) is not None
+            else:
+                key = (rule_id, lines[i])
+                drop = verdicts.get(key)
+                if drop is None:
+                    drop = verdicts[key] = match(text, start, stop, timeout=timeout) is not None
+            if drop:
                 edits.append(Edit(start, min(stop + 1, n)))
         return edits
