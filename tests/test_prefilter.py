@@ -153,3 +153,19 @@ def test_a_drop_line_rule_judges_each_line_on_its_own():
     text = "打印\n分享\n\n\n正文。\n"
     for edits in fast_and_plain(rule, text):
         assert [text[e.start : e.end] for e in edits] == ["分享\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["", " ", "\u3000\t", "正文。", "  缩进", "abc", "\xa0x"]),
+             max_size=25).map("\n".join),
+    st.sampled_from(["head", "tail"]),
+    st.integers(min_value=1, max_value=12),
+)
+def test_the_index_measures_zones_as_the_rule_does(text, where, n):
+    """The index finds a zone from its list of non-blank lines; Zone.span walks the text."""
+    from speechclean.rules import Zone
+
+    zone = Zone(where, n)
+    for t in (text, text + "\n", text + "\n\n"):
+        assert LineIndex(SCANNER).span(zone, t) == zone.span(t), (t, zone)

@@ -192,7 +192,7 @@ class LineIndex:
         self._infos: list[tuple[int, frozenset[str]]] = []
         self._by_rule: dict[str, list[int]] | None = None  # rule id -> lines with its literal
         self._starts: list[int] | None = None  # offset of line i = _starts[i] + i
-        self._span_text: str | None = None  # the text _spans were measured in
+        self._filled: list[int] | None = None  # the non-blank lines
         self._spans: dict[Zone, tuple[int, int]] = {}
 
     def covers(self, rule: Rule) -> bool:
@@ -215,16 +215,36 @@ class LineIndex:
         self._infos = infos
         self._by_rule = None
         self._starts = None
+        self._filled = None
+        self._spans = {}
 
     def span(self, zone: Zone, text: str) -> tuple[int, int]:
-        """``zone.span(text)``, remembered while the text stays the same."""
-        if text is not self._span_text:
-            self._span_text = text
-            self._spans = {}
+        """``zone.span(text)``, from the index's lines: the non-blank lines are listed once
+        per version of the text, then every zone is two look-ups."""
+        self._refresh(text)
         found = self._spans.get(zone)
         if found is None:
-            found = self._spans[zone] = zone.span(text)
+            found = self._spans[zone] = self._zone_span(zone, text)
         return found
+
+    def _zone_span(self, zone: Zone, text: str) -> tuple[int, int]:
+        filled = self._filled
+        if filled is None:
+            filled = self._filled = [i for i, (size, _) in enumerate(self._infos) if size]
+        starts = self._line_starts()
+        n = zone.lines
+        if zone.where == "head":
+            # The zone ends after the newline of its n-th non-blank line; a text with fewer
+            # newline-ended non-blank lines (the last line has no newline) is all zone.
+            if len(filled) >= n and filled[n - 1] < len(self._lines) - 1:
+                i = filled[n - 1]
+                return 0, starts[i] + i + len(self._lines[i]) + 1
+            return 0, len(text)
+        # tail: the zone starts at its n-th non-blank line from the end
+        if len(filled) >= n:
+            i = filled[-n]
+            return starts[i] + i, len(text)
+        return 0, len(text)
 
     def present(self, text: str) -> dict[str, list[int]]:
         """Rule id -> the lines of ``text`` that hold one of its literals. A gated rule
