@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from speechclean.literals import analyze
 from speechclean.pipeline import NOT_REGEX_SPACE, visible_chars
 from speechclean.prefilter import LineScanner
 from speechclean.reflow import _TRIM, LINE_SPACE, display_width, join_broken_lines, trim_lines
@@ -50,3 +53,25 @@ def test_trim_shortcut_finds_what_the_pattern_finds():
                  "a \u2028b", "a\rb\r\n", "句子。\xa0"]:
         expected = [(m.start(), m.end()) for m in _TRIM.finditer(text)]
         assert [(e.start, e.end) for e in trim_lines(text)] == expected, repr(text)
+
+
+_BOOK = load_rules()
+_SCANNER = LineScanner(_BOOK.rules())
+_LITERAL_RULES = [r for r in _BOOK.rules() if _SCANNER.covers(r) and analyze(r.pattern).required]
+_LITERALS = sorted({lit for r in _LITERAL_RULES for lit in analyze(r.pattern).required})
+# Pieces of literals too, so that literals overlap and run into each other.
+_PIECES = _LITERALS + sorted({lit[i:] for lit in _LITERALS for i in range(1, len(lit))})
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text("第页共 /:-。", max_size=3)),
+                max_size=8).map("".join))
+def test_scanner_reports_every_rule_whose_literal_a_line_holds(line):
+    """One findall pass per line skips literals that start inside a reported one; the
+    closure table must make up for every one of them."""
+    size, found = _SCANNER.scan(line)
+    if size > _SCANNER.max_length:
+        return
+    for rule in _LITERAL_RULES:
+        if size <= rule.max_length and any(lit in line for lit in analyze(rule.pattern).required):
+            assert rule.id in found, (rule.id, line)

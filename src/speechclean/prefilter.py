@@ -124,7 +124,7 @@ class LineScanner:
             for lit in analyze(r.pattern).required or ():
                 if "\n" not in lit:  # a line never holds one
                     owners.setdefault(lit, set()).add(r.id)
-        self._rules_of = _with_prefixes(owners)
+        self._rules_of = _overlap_closure(owners)
         # Lines of up to ``limit`` characters are searched for the literals of the rules
         # that admit lines longer than the previous limit.
         self._tries: list[tuple[int, re.Pattern | None]] = []
@@ -152,26 +152,39 @@ class LineScanner:
         return size, _search_all(self._trie_of_size[size], self._rules_of, line)
 
 
-def _with_prefixes(owners: dict[str, set[str]]) -> dict[str, frozenset[str]]:
-    """literal -> the rules it or a prefix of it belongs to: the trie reports the longest
-    literal at a position, and the shorter ones starting there are present too."""
-    return {
-        lit: frozenset(k for n in range(1, len(lit) + 1) for k in owners.get(lit[:n], ()))
-        for lit in owners
-    }
+def _overlap_closure(owners: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    """literal -> the rules that finding it (in one ``findall`` pass) may stand for.
+
+    ``findall`` with a trie reports, at each position it stops, the longest literal
+    starting there, then goes on after it. So a literal can go unreported when it starts
+    inside a reported one: it is a prefix of it, lies inside it, or starts inside it and
+    runs on past its end. Each reported literal therefore stands for the rules of all
+    three kinds too. The last kind may not really be there: a rule then runs for nothing,
+    which costs a little time and changes no result.
+    """
+    by_prefix: dict[str, set[str]] = {}  # proper prefix -> rules of the literals it starts
+    for other, ids in owners.items():
+        for n in range(1, len(other)):
+            by_prefix.setdefault(other[:n], set()).update(ids)
+    closure = {}
+    for lit in owners:
+        inner = {lit[i:j] for i in range(len(lit)) for j in range(i + 1, len(lit) + 1)}
+        rules = {k for piece in inner for k in owners.get(piece, ())}
+        for i in range(1, len(lit)):
+            rules.update(by_prefix.get(lit[i:], ()))
+        closure[lit] = frozenset(rules)
+    return closure
 
 
 def _search_all(trie: re.Pattern | None, rules_of: dict, line: str) -> frozenset[str]:
     if trie is None:
         return _NOTHING
-    m = trie.search(line)
-    if m is None:
+    found = trie.findall(line)  # one pass in C; _overlap_closure covers what it skips
+    if not found:
         return _NOTHING
-    found: set[str] = set()
-    while m is not None:
-        found |= rules_of[m.group()]
-        m = trie.search(line, m.start() + 1)
-    return frozenset(found)
+    if len(found) == 1:
+        return rules_of[found[0]]
+    return frozenset().union(*map(rules_of.__getitem__, found))
 
 
 class LineIndex:
