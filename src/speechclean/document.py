@@ -137,6 +137,18 @@ class LineMap:
         return bisect.bisect_right(starts, self.original_offset(pos, step))
 
 
+WHOLE_LINE_ACTIONS = frozenset({"drop-line", "truncate-after", "truncate-before"})
+
+
+def whole_lines(action: str, old: str) -> int:
+    """Non-blank lines an edit removed whole (a fragment inside a line counts as none)."""
+    if action not in WHOLE_LINE_ACTIONS:
+        return 0
+    if "\n" not in old.rstrip("\n"):
+        return 1 if old.strip() else 0  # one line: the usual drop-line
+    return sum(1 for line in old.split("\n") if line.strip())
+
+
 class ChangeLog:
     """What the text stages did to one document, recorded as they do it.
 
@@ -149,6 +161,9 @@ class ChangeLog:
         self.linemap = LineMap(source)
         # (stage, rule, category, action, start, end, old, new, step)
         self.records: list[tuple] = []
+        # per step: (rule, category, edits, whole lines removed, characters removed), for
+        # the summary of every file (which reads no record)
+        self.totals: list[tuple[str, str, int, int, int]] = []
         self.steps = 0
         self._changes: list[Change] | None = None
 
@@ -156,10 +171,17 @@ class ChangeLog:
               action: str) -> str:
         """Apply one step's ``edits`` to ``text``, recording each; returns the new text."""
         step = self.steps
-        self.records.extend(
+        records = [
             (stage, rule, category, action, e.start, e.end, text[e.start : e.end], e.new, step)
             for e in edits
-        )
+        ]
+        self.records += records
+        if any(e.new for e in edits):
+            removed = sum(max(0, e.end - e.start - len(e.new)) for e in edits)
+        else:
+            removed = sum(e.end - e.start for e in edits)
+        lines = sum(whole_lines(action, r[6]) for r in records) if action in WHOLE_LINE_ACTIONS else 0
+        self.totals.append((rule, category, len(edits), lines, removed))
         self.linemap.push(edits)
         self.steps = step + 1
         self._changes = None

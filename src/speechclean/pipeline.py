@@ -22,7 +22,7 @@ from .convert import (
     traditional_count,
 )
 from .decode import Decoded, decode
-from .document import Change, ChangeLog
+from .document import Change, ChangeLog, whole_lines
 from .literals import analyze
 from .prefilter import LineIndex, LineScanner, LiteralFinder
 from .reflow import FIXES
@@ -89,17 +89,14 @@ class Result:
         chars_cat: Counter = Counter()
         lines_rule: Counter = Counter()
         hits: Counter = Counter()
-        records = self.log.records if self.log is not None else ()
-        # (stage, rule, category, action, start, end, old, new, step): the log's records,
-        # read directly: the summary of every file needs no line numbers
-        for _, rule, category, action, _, _, old, new, _ in records:
-            hits[rule] += 1
+        # The log's per-step totals: the summary of every file needs no record read.
+        for rule, category, edits, lines, chars in self.log.totals if self.log else ():
+            hits[rule] += edits
             if category == "layout":
                 continue
-            n_lines = _removed_lines(action, old)
-            lines_cat[category] += n_lines
-            lines_rule[rule] += n_lines
-            chars_cat[category] += max(0, len(old) - len(new))
+            lines_cat[category] += lines
+            lines_rule[rule] += lines
+            chars_cat[category] += chars
         return {
             "lines_by_category": dict(sorted(lines_cat.items())),
             "chars_by_category": dict(sorted(chars_cat.items())),
@@ -143,20 +140,9 @@ TRADITIONAL_SHARE = 0.10
 MIXED_SHARE = 0.02
 _HAN = regex.compile(r"\p{Han}")
 
-WHOLE_LINE_ACTIONS = frozenset({"drop-line", "truncate-after", "truncate-before"})
-
-
 def removed_lines(change: Change) -> int:
     """Non-blank lines a change removed whole (a fragment inside a line counts as none)."""
-    return _removed_lines(change.action, change.old)
-
-
-def _removed_lines(action: str, old: str) -> int:
-    if action not in WHOLE_LINE_ACTIONS:
-        return 0
-    if "\n" not in old.rstrip("\n"):
-        return 1 if old.strip() else 0  # one line: the usual drop-line
-    return sum(1 for line in old.split("\n") if line.strip())
+    return whole_lines(change.action, change.old)
 
 
 class Pipeline:

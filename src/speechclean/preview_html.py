@@ -19,7 +19,8 @@ from html import escape
 from urllib.parse import quote
 
 from . import __version__
-from .pipeline import WHOLE_LINE_ACTIONS, Pipeline
+from .document import WHOLE_LINE_ACTIONS
+from .pipeline import Pipeline
 from .preview import LAYOUT, FilePreview, Segment, rule_table
 
 CATEGORY_COLOURS = {
