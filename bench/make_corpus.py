@@ -55,7 +55,7 @@ _LEAD_MARK = re.compile(r"^(?:\d{1,3}、|[一二三四五六七八九十]{1,3}�
 
 
 _CHROME_CUES = ("本站", "本文内容", "转载", "侵权", "版权", "下载", "http", "@", "www", "文档",
-                "预览", "试读")
+                "预览", "试读", "搜索", "请在", ".doc", "页珍藏版")
 
 
 def is_body(line: str) -> bool:
@@ -86,7 +86,10 @@ class Template:
         for line in self.middle:
             if is_body(line):
                 core = _LEAD_MARK.sub("", line.strip())
-                sentences += [s for s in _SENTENCE_END.split(core) if len(s) >= 8]
+                # A preview glues its header to the first paragraph ("….docx》请在某网上
+                # 搜索。"): such a sentence is chrome, and must not land in other sites' pages.
+                sentences += [s for s in _SENTENCE_END.split(core)
+                              if len(s) >= 8 and not any(cue in s for cue in _CHROME_CUES)]
                 lengths.append(len(core))
         self.sentences = sentences
         self.lengths = lengths  # paragraph lengths of the real page
@@ -114,6 +117,12 @@ def paragraph(pool: list[str], length: int, rng: random.Random) -> str:
     return "".join(out)
 
 
+def heading(pool: list[str], length: int, rng: random.Random) -> str:
+    """A heading of about ``length`` characters cut from a sentence of the pool."""
+    s = rng.choice(pool).rstrip("。！？；!?;，,")
+    return s[: max(4, length)].rstrip("，,、：:")
+
+
 def build_document(t: Template, pool: list[str], target: int, rng: random.Random) -> str:
     """The template's chrome around fresh paragraphs, grown to about ``target`` characters."""
     out = [vary_digits(line, rng) for line in t.head]
@@ -128,6 +137,11 @@ def build_document(t: Template, pool: list[str], target: int, rng: random.Random
             indent = line[: len(line) - len(line.lstrip())]
             length = rng.choice(t.lengths)
             line = indent + (mark.group() if mark else "") + paragraph(pool, length, rng)
+        elif (mark := _LEAD_MARK.match(line.strip())) and len(line.strip()) < 60:
+            # A numbered heading: every speech has its own (a cache of line verdicts must
+            # not find the seeds' headings again in every page)
+            line = line[: len(line) - len(line.lstrip())] + mark.group() + heading(
+                pool, len(line.strip()) - len(mark.group()), rng)
         elif i >= len(t.middle):
             line = vary_digits(line, rng)
         out.append(line)
