@@ -96,25 +96,34 @@ class LineMap:
     def __init__(self, original: str) -> None:
         self._original = original
         self._line_starts: list[int] | None = None  # found at the first look-up
-        # per step: (new_starts, new_ends, old_starts, old_ends)
+        self._edits: list[list[Edit]] = []  # per step, as applied
+        # per step: (new_starts, new_ends, old_starts, old_ends), made from _edits when needed
         self._steps: list[tuple[list[int], list[int], list[int], list[int]]] = []
 
     def push(self, edits: list[Edit]) -> None:
-        new_starts, new_ends, old_starts, old_ends = [], [], [], []
-        shift = 0
-        for e in edits:
-            ns = e.start + shift
-            new_starts.append(ns)
-            new_ends.append(ns + len(e.new))
-            old_starts.append(e.start)
-            old_ends.append(e.end)
-            shift += len(e.new) - (e.end - e.start)
-        self._steps.append((new_starts, new_ends, old_starts, old_ends))
+        self._edits.append(edits)  # turned into search tables only when a line is asked for
+
+    def _tables(self) -> list[tuple[list[int], list[int], list[int], list[int]]]:
+        steps = self._steps
+        for edits in self._edits[len(steps) :]:
+            new_starts, new_ends, old_starts, old_ends = [], [], [], []
+            shift = 0
+            for e in edits:
+                ns = e.start + shift
+                new_starts.append(ns)
+                new_ends.append(ns + len(e.new))
+                old_starts.append(e.start)
+                old_ends.append(e.end)
+                shift += len(e.new) - (e.end - e.start)
+            steps.append((new_starts, new_ends, old_starts, old_ends))
+        return steps
 
     def original_offset(self, pos: int, step: int | None = None) -> int:
         """Where ``pos``, an offset in the text before step ``step`` (default: after every
         step), was in the original text."""
-        steps = self._steps if step is None else self._steps[:step]
+        steps = self._tables()
+        if step is not None:
+            steps = steps[:step]
         for new_starts, new_ends, old_starts, old_ends in reversed(steps):
             i = bisect.bisect_right(new_starts, pos) - 1
             if i < 0:

@@ -32,6 +32,11 @@ BLANK = " \t\u3000\xa0"  # what a drop-line rule trims before judging a line's l
 _NOTHING: frozenset[str] = frozenset()
 _FEW = 3  # up to this many literals are looked for with ``in``, more with one trie pattern
 _SIZE_BUCKETS = (40, 100, 200, 300)  # line sizes that get a trie of their own (see LineScanner)
+# What is learnt about a short line is kept across documents: a site's chrome (menus,
+# share bars, footers) repeats from page to page, a speech's sentences do not. Bounded:
+# the tables start afresh when they hold this many lines.
+SHARED_LINE = 100
+SHARED_LINES = 50_000
 
 
 def may_match(pattern: str, text: str) -> bool:
@@ -140,6 +145,12 @@ class LineScanner:
         self._trie_of_size = [next(t for limit, t in self._tries if limit >= size)
                               for size in range(self.max_length + 1)]
 
+        self.seen: dict[str, tuple[int, frozenset[str]]] = {}  # short line -> scan(line)
+        self.verdicts: dict[tuple[str, str], bool] = {}  # (rule id, short line) -> drop?
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "seen": {}, "verdicts": {}}  # workers learn their own
+
     def covers(self, rule: Rule) -> bool:
         """A drop-line rule that a ``LineIndex`` runs line by line."""
         return self._covered.get(rule.id) is rule
@@ -192,8 +203,9 @@ class LineIndex:
 
     Rebuilt whenever the text changes (the pipeline passes the same ``str`` object while
     nothing changed), lazily and cheaply: what each distinct line contains, and what each
-    drop-line rule made of it, is remembered for the document, so a new version of the text
-    only scans its new lines and the fixed point's second round runs few patterns.
+    drop-line rule made of it, is remembered for the document (for short lines, by the
+    scanner, across documents), so a new version of the text only scans its new lines and
+    the fixed point's second round runs few patterns.
     """
 
     def __init__(self, scanner: LineScanner) -> None:
@@ -219,10 +231,21 @@ class LineIndex:
         memo = self._memo
         infos = list(map(memo.get, lines))
         if None in infos:
-            scan = self.scanner.scan
+            scanner = self.scanner
+            seen = scanner.seen
+            if len(seen) > SHARED_LINES:
+                seen.clear()
             for i, info in enumerate(infos):
                 if info is None:
-                    infos[i] = memo[lines[i]] = scan(lines[i])
+                    line = lines[i]
+                    if len(line) > SHARED_LINE:
+                        info = memo[line] = scanner.scan(line)
+                    else:
+                        info = seen.get(line)
+                        if info is None:
+                            info = seen[line] = scanner.scan(line)
+                        memo[line] = info
+                    infos[i] = info
         self._text = text
         self._lines = lines
         self._infos = infos
@@ -312,7 +335,10 @@ class LineIndex:
         starts = self._line_starts()
         lines = self._lines
         match = rule.compiled.match
-        verdicts = self._verdicts if rule.id in self.scanner._remembers else None
+        remembers = rule.id in self.scanner._remembers
+        shared = self.scanner.verdicts
+        if len(shared) > SHARED_LINES:
+            shared.clear()
         rule_id = rule.id
         n = len(text)
         edits = []
@@ -321,10 +347,11 @@ class LineIndex:
             if start < pos or start >= endpos:
                 continue
             stop = start + len(lines[i])  # the line's end, before its newline
-            if verdicts is None:
+            if not remembers:
                 drop = match(text, start, stop, timeout=timeout) is not None
             else:
                 key = (rule_id, lines[i])
+                verdicts = shared if stop - start <= SHARED_LINE else self._verdicts
                 drop = verdicts.get(key)
                 if drop is None:
                     drop = verdicts[key] = match(text, start, stop, timeout=timeout) is not None
