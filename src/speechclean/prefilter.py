@@ -216,7 +216,7 @@ class LineIndex:
         self._lines: list[str] = []
         self._infos: list[tuple[int, frozenset[str]]] = []
         self._by_rule: dict[str, list[int]] | None = None  # rule id -> lines with its literal
-        self._starts: list[int] | None = None  # offset of line i = _starts[i] + i
+        self._offsets_: list[int] | None = None  # where each line starts in the text
         self._filled: list[int] | None = None  # the non-blank lines
         self._spans: dict[Zone, tuple[int, int]] = {}
 
@@ -250,7 +250,7 @@ class LineIndex:
         self._lines = lines
         self._infos = infos
         self._by_rule = None
-        self._starts = None
+        self._offsets_ = None
         self._filled = None
         self._spans = {}
 
@@ -267,19 +267,19 @@ class LineIndex:
         filled = self._filled
         if filled is None:
             filled = self._filled = [i for i, (size, _) in enumerate(self._infos) if size]
-        starts = self._line_starts()
+        offsets = self._offsets()
         n = zone.lines
         if zone.where == "head":
             # The zone ends after the newline of its n-th non-blank line; a text with fewer
             # newline-ended non-blank lines (the last line has no newline) is all zone.
             if len(filled) >= n and filled[n - 1] < len(self._lines) - 1:
                 i = filled[n - 1]
-                return 0, starts[i] + i + len(self._lines[i]) + 1
+                return 0, offsets[i + 1]  # the next line's start: after this one's newline
             return 0, len(text)
         # tail: the zone starts at its n-th non-blank line from the end
         if len(filled) >= n:
             i = filled[-n]
-            return starts[i] + i, len(text)
+            return offsets[i], len(text)
         return 0, len(text)
 
     def present(self, text: str) -> dict[str, list[int]]:
@@ -291,19 +291,11 @@ class LineIndex:
         by_rule = self._by_rule
         return by_rule if by_rule is not None else self._rules_present()
 
-    def skips(self, rule: Rule, text: str) -> bool:
-        """True when ``rule`` certainly makes no edit in ``text``."""
-        return self.scanner.gated.get(rule.id) is rule and rule.id not in self.present(text)
-
-    def can_act(self, rule: Rule, text: str) -> bool:
-        """False when no line of ``text`` holds a literal of ``rule`` (a covered rule): one
-        dict look-up, where most rules end for most documents."""
-        return analyze(rule.pattern).required is None or rule.id in self.present(text)
-
-    def _line_starts(self) -> list[int]:
-        if self._starts is None:
-            self._starts = list(accumulate(map(len, self._lines), initial=0))
-        return self._starts
+    def _offsets(self) -> list[int]:
+        """Where each line starts in the text."""
+        if self._offsets_ is None:
+            self._offsets_ = list(accumulate(map((1).__add__, map(len, self._lines)), initial=0))
+        return self._offsets_
 
     def _rules_present(self) -> dict[str, list[int]]:
         # Built once per version of the text: one pass over the lines, not one per rule.
@@ -321,18 +313,18 @@ class LineIndex:
     def _candidates(self, rule: Rule) -> list[int]:
         infos = self._infos
         limit = rule.max_length
-        if analyze(rule.pattern).required is None:
+        if self.scanner.gated.get(rule.id) is not rule:
             return [i for i, (size, _) in enumerate(infos) if size <= limit]
         return [i for i in self._rules_present().get(rule.id, ()) if infos[i][0] <= limit]
 
-    def drop_line_edits(self, rule: Rule, text: str, pos: int, endpos: int,
-                        timeout: float) -> list[Edit]:
-        """What ``rule`` (a ``fast_drop_line`` rule) removes from ``text[pos:endpos]``."""
+    def drop_line_edits(self, rule: Rule, text: str, timeout: float) -> list[Edit]:
+        """What ``rule`` (a ``fast_drop_line`` rule) removes from ``text`` (its zone)."""
         self._refresh(text)
         candidates = self._candidates(rule)
         if not candidates:
-            return []
-        starts = self._line_starts()
+            return []  # before the zone is measured: most rules stop here
+        pos, endpos = (0, len(text)) if rule.zone is None else self.span(rule.zone, text)
+        offsets = self._offsets()
         lines = self._lines
         match = rule.compiled.match
         remembers = rule.id in self.scanner._remembers
@@ -343,7 +335,7 @@ class LineIndex:
         n = len(text)
         edits = []
         for i in candidates:
-            start = starts[i] + i
+            start = offsets[i]
             if start < pos or start >= endpos:
                 continue
             stop = start + len(lines[i])  # the line's end, before its newline

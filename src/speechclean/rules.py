@@ -94,22 +94,20 @@ class Rule:
         ``lines``, the pipeline's index of the document, finds the same edits faster: the
         pattern only runs where its literals occur (see ``prefilter``).
         """
-        fast = lines is not None and lines.covers(self)
-        if fast and not lines.can_act(self, text):
-            return []  # before the zone is measured: most rules stop here
-        if self.zone is None:
-            pos, endpos = 0, len(text)
-        else:  # many rules share a zone: the index measures it once per text version
-            pos, endpos = self.zone.span(text) if lines is None else lines.span(self.zone, text)
-        if pos >= endpos:
-            return []
-        if lines is not None and not fast and not may_match(
-            self.pattern, text[pos:endpos] if self.zone else text
-        ):
-            return []  # a match and what its lookaheads see lie within the zone; so do they
         try:
-            if fast:
-                return lines.drop_line_edits(self, text, pos, endpos, timeout)
+            if lines is not None and lines.covers(self):
+                return lines.drop_line_edits(self, text, timeout)
+            if self.zone is None:
+                pos, endpos = 0, len(text)
+            else:  # many rules share a zone: the index measures it once per text version
+                pos, endpos = (self.zone.span(text) if lines is None
+                               else lines.span(self.zone, text))
+            if pos >= endpos:
+                return []
+            if lines is not None and not may_match(
+                self.pattern, text[pos:endpos] if self.zone else text
+            ):
+                return []  # a match and what its lookaheads see lie within the zone; so do they
             return self._edits(text, pos, endpos, timeout)
         except TimeoutError:
             raise RuleTimeoutError(self.id, timeout) from None
