@@ -7,6 +7,8 @@ for every built-in rule, on seeds and on generated documents.
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 import regex
 from hypothesis import HealthCheck, given, settings
@@ -169,3 +171,23 @@ def test_the_index_measures_zones_as_the_rule_does(text, where, n):
     zone = Zone(where, n)
     for t in (text, text + "\n", text + "\n\n"):
         assert LineIndex(SCANNER).span(zone, t) == zone.span(t), (t, zone)
+
+
+def test_what_one_document_taught_the_scanner_changes_no_other_result(monkeypatch):
+    """Short lines' literals and verdicts are kept across documents (a site's chrome
+    repeats); a document cleans the same after any others, and the tables stay bounded."""
+    from speechclean import prefilter
+
+    docs = [p.read_bytes() for p in sorted(SEEDS.glob("*.txt"))]
+    docs += [("\n".join(CHROME[i::7]) + "\n" + SEED_TEXTS[i % 5]).encode() for i in range(7)]
+    fresh = [Pipeline.from_rules().clean(d) for d in docs]
+    monkeypatch.setattr(prefilter, "SHARED_LINES", 40)
+    shared = Pipeline.from_rules()
+    for order in (docs, docs[::-1]):
+        results = {d: shared.clean(d) for d in order}
+        for d, expected in zip(docs, fresh, strict=True):
+            assert results[d].text == expected.text
+            assert results[d].changes == expected.changes
+    scanner = shared._line_scanner()
+    assert 0 < len(scanner.seen) <= 40 + 200 and len(scanner.verdicts) <= 40 + 200
+    assert pickle.loads(pickle.dumps(shared))._line_scanner().seen == {}
