@@ -133,3 +133,20 @@ def test_a_folder_of_2000_files(many, tmp_path):
     again = subprocess.run(command("clean", src, "-o", dest, "--jobs", "2", "--quiet"),
                            capture_output=True, text=True, timeout=600)
     assert again.returncode == 0 and again.stderr == ""
+
+
+def test_workers_get_byte_balanced_batches_largest_first(tmp_path):
+    from speechclean.io import plan
+    from speechclean.runner import BATCHES_PER_WORKER, batches
+
+    sizes = [3_000_000] + [20_000] * 300 + [500] * 50
+    for i, size in enumerate(sizes):
+        (tmp_path / f"{i:04d}.txt").write_bytes(b"x" * size)
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing")  # unreadable: still batched
+    jobs = plan([tmp_path], None)
+    got = batches(jobs, 2)
+    flat = [j for b in got for j in b]
+    assert sorted(j.rel for j in flat) == sorted(j.rel for j in jobs)  # each job once
+    assert [j.rel for j in got[0]] == ["0000.txt"]  # the big file first, on its own
+    assert len(got) <= 2 * BATCHES_PER_WORKER + 1
+    assert all(len(b) <= 64 for b in got)

@@ -160,8 +160,37 @@ def _init_worker(pipeline: Pipeline, mode: str, state: dict | None) -> None:
     _worker.update(pipeline=pipeline, mode=mode, state=state)
 
 
-def _work(job: Job) -> FileReport:
-    return process(job, _worker["pipeline"], _worker["mode"], _worker["state"])
+def _work(batch: list[Job]) -> list[FileReport]:
+    return [process(job, _worker["pipeline"], _worker["mode"], _worker["state"]) for job in batch]
+
+
+BATCHES_PER_WORKER = 32
+
+
+def batches(jobs: list[Job], workers: int) -> list[list[Job]]:
+    """The jobs in batches of about equal bytes, largest files first: the workers finish
+    together (no worker left alone at the end with one big file), and each batch is one
+    round trip to a worker however small its files."""
+    sizes = []
+    for job in jobs:
+        try:
+            sizes.append(os.stat(job.path).st_size)
+        except OSError:
+            sizes.append(0)  # its worker reports why
+    order = sorted(range(len(jobs)), key=lambda i: -sizes[i])
+    target = max(1, sum(sizes) // (workers * BATCHES_PER_WORKER))
+    out: list[list[Job]] = []
+    batch: list[Job] = []
+    size = 0
+    for i in order:
+        batch.append(jobs[i])
+        size += sizes[i]
+        if size >= target or len(batch) >= 64:
+            out.append(batch)
+            batch, size = [], 0
+    if batch:
+        out.append(batch)
+    return out
 
 
 @dataclass
@@ -275,7 +304,6 @@ def _results(jobs: list[Job], pipeline: Pipeline, mode: str, workers: int,
     import multiprocessing as mp
 
     ctx = mp.get_context(_start_method())
-    chunk = max(1, min(64, len(jobs) // (workers * 8) or 1))
     # Workers are born ignoring SIGINT and dying on SIGTERM (no window before their
     # initializer runs). Signal handlers can only be set from the main thread; elsewhere
     # the initializer does it.
@@ -295,7 +323,8 @@ def _results(jobs: list[Job], pipeline: Pipeline, mode: str, workers: int,
         with pool:  # on leaving (Ctrl-C included) the pool is terminated: SIGTERM, workers die
             pids.update(p.pid for p in mp.active_children())
             try:
-                yield from pool.imap_unordered(_work, jobs, chunksize=chunk)
+                for reports in pool.imap_unordered(_work, batches(jobs, workers)):
+                    yield from reports
                 finished = True
             finally:
                 pids.update(p.pid for p in mp.active_children())
