@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import regex
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import SEEDS
 from speechclean.literals import analyze
 from speechclean.pipeline import NOT_REGEX_SPACE, visible_chars
+from speechclean.plausibility import (
+    _BAD,
+    _HAN,
+    _MOJIBAKE,
+    _MOJIBAKE_FIRST,
+    SCORE_CHARS,
+    Score,
+    _frequent_chars,
+    _frequent_ranked,
+    _tables,
+    plausibility,
+)
 from speechclean.prefilter import LineScanner
 from speechclean.reflow import _TRIM, LINE_SPACE, display_width, join_broken_lines, trim_lines
 from speechclean.rulefiles import load_rules
@@ -75,3 +88,108 @@ def test_scanner_reports_every_rule_whose_literal_a_line_holds(line):
     for rule in _LITERAL_RULES:
         if size <= rule.max_length and any(lit in line for lit in analyze(rule.pattern).required):
             assert rule.id in found, (rule.id, line)
+
+
+# decode: plausibility counted by blocks and charmaps, and the candidate chosen from bounds.
+
+def plain_counts(sample: str) -> tuple[int, int, int]:
+    """decode's counts as first written: Han, frequent Han, bad (mojibake x5)."""
+    han = _HAN.findall(sample)
+    frequent = _frequent_chars()
+    bad = len(_BAD.findall(sample)) + 5 * len(_MOJIBAKE.findall(sample))
+    return len(han), sum(c in frequent for c in han), bad
+
+
+def plain_plausibility(text: str) -> float:
+    sample = text[:SCORE_CHARS]
+    if not sample:
+        return 1.0
+    han, frequent, bad = plain_counts(sample)
+    score = frequent / han if han else 0.5
+    return max(0.0, score - 3 * bad / len(sample))
+
+
+def test_score_counts_every_code_point():
+    for i in range(0x10000):  # one by one: a block or map mistake shows as the character
+        c = chr(i)
+        assert Score(c).counts() == plain_counts(c), hex(i)
+    for start in range(0x10000, 0x110000, SCORE_CHARS):  # astral: classified by the classes
+        chunk = "".join(map(chr, range(start, min(start + SCORE_CHARS, 0x110000))))
+        assert Score(chunk).counts() == plain_counts(chunk), hex(start)
+
+
+def test_mojibake_starts_with_a_first_character():
+    # Each completion of one alternative of _MOJIBAKE, after any other character: no match.
+    completions = ("斤拷", "烫烫", "屯屯", "x", "€", "»¿", "鍦")
+    for i in range(0x10000):
+        c = chr(i)
+        if c not in _MOJIBAKE_FIRST:
+            assert not any(_MOJIBAKE.match(c + rest) for rest in completions), hex(i)
+    for text in ("锟斤拷锟斤拷", "烫烫烫烫", "屯屯屯", "Ã©tÃ©", "â€œ", "ï»¿标题", "鍦ㄤ簬鐨勬槸", "浜嗕"):
+        assert Score(text).counts() == plain_counts(text)
+
+
+def test_score_charmaps_are_c_lookups():
+    # A charmap of more than 255 characters or astral ones falls back to a dict: still
+    # exact, but a Python lookup per character.
+    t = _tables()
+    maps = [m for m, _ in t.special] + list(t.first) + list(t.later)
+    assert all(type(m).__name__ == "EncodingMap" for m in maps)
+
+
+SEED_TEXT = "".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+odd_chars = st.sampled_from(
+    "\x00\x01\x0b\x1b\x7f\x85\xa0\xc3\xe2\xef\u0387\u0530\u2065\u20c1\u2427\u2460\u2e80\u2e9a"
+    "\u3005\u3007\u3040\u4db5\u4dc0\ud800\udc00\ue000\uf8ff\ufa6e\ufe53\uffbf\ufffd\ufffe"
+    "\uffff\U00016fe2\U00020000\U0002a6e0\U000f0000" + _MOJIBAKE_FIRST + "斤拷烫屯€»¿鍦鐨")
+
+
+@st.composite
+def chinese(draw) -> str:
+    start = draw(st.integers(0, len(SEED_TEXT)))
+    return SEED_TEXT[start : start + draw(st.integers(0, 2 * SCORE_CHARS))]
+
+
+@st.composite
+def misread(draw) -> str:
+    """Chinese text in one legacy encoding read as another: what the candidates look like."""
+    text = draw(chinese())
+    codec, other = draw(st.permutations(["gb18030", "big5hkscs", "utf-8", "gbk"]))[:2]
+    return text.encode(codec, "ignore").decode(other, draw(st.sampled_from(["ignore",
+                                                                            "replace"])))
+
+
+@st.composite
+def sprinkled(draw) -> str:
+    """Text with odd characters (mixed blocks, astral, surrogates, junk, mojibake) in it."""
+    parts = draw(st.lists(st.one_of(chinese(), st.text(odd_chars, max_size=20),
+                                    st.text(max_size=20)), max_size=6))
+    return "".join(parts)
+
+
+FREQUENT = _frequent_ranked()
+CLASSES = (
+    FREQUENT[:200],  # the first charmap's
+    FREQUENT[300:],  # the later charmaps'
+    "".join(c for c in map(chr, range(0x9F00, 0x9F40)) if c not in FREQUENT),  # rare Han
+    "\ue000\ue123\uf8ff\ufffd\x01\x7f",  # bad
+    "，。、“” \n\u3000abc123",  # neither
+)
+
+
+@st.composite
+def blend(draw) -> str:
+    """Frequent, rare, bad and other characters in any proportion: scores over all 0..1."""
+    return "".join(draw(st.text(st.sampled_from(chars), max_size=draw(st.integers(0, 900))))
+                   for chars in CLASSES)
+
+
+texts = st.one_of(chinese(), misread(), sprinkled(), blend())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_plausibility_and_its_bounds_are_the_plain_score(text):
+    score = Score(text)
+    assert score.exact() == plain_plausibility(text) == plausibility(text)
+    assert score.floor() <= score.exact() <= score.ceiling()

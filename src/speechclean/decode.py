@@ -11,35 +11,13 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
-from functools import lru_cache
 
 import regex
 
 from .errors import NotTextError
+from .plausibility import plausibility
 
-SAMPLE_BYTES = 64 * 1024  # what chardet and the scorer look at: enough to decide, cheap
-SCORE_CHARS = 4_000  # chars scored per candidate: decides as well as 20,000 did (same
-# encoding for every corpus file and seed), at a fifth of the cost
-
-# The ~500 most frequent characters of modern Chinese; their Traditional forms are added at
-# first use. Real text draws over half its Han characters from this set; mis-decoded bytes
-# land on it a few percent of the time.
-_FREQUENT = (
-    "的一是不了人我在有他这为之大来以个中上们到说国和地也子时道出而要于就下得可你年生自会那后"
-    "能对着事其里所去行过家十用发天如然作方成者多日都三小军二无同么经法当起与好看学进种将还分此"
-    "心前面又定见只主没公从知头意己现开外已很最手本高正动长把回但部老话相加利等间体明问文新四向"
-    "实命工全期重点制度展建设业产展力量机关民政府市区县省委书记会议城管理服务社会经济发展推进"
-    "工作落实责任要求加强提高坚持全面深入切实确保问题组织领导干部群众基层单位部门建设创新改革"
-    "开放安全稳定质量水平能力体系机制标准目标任务措施情况活动环境文明精神思想认识形势意见方面"
-    "重要必须进一步继续深化完善积极主动努力各级各类通过结合根据按照围绕进行开展做好取得成效明显"
-    "提升增强树立形成推动实现保障支持参与共同强化规范严格认真扎实有效持续常态长效治理监督检查考"
-    "核评价测评整改问题短板薄弱环节突出重点难点今年去年以来当前目前下一步同志们大家我们今天召开"
-    "主要这次次些每样还更最很非常特别尤其比较正在已经曾经将要可以能够应该需要必须一定不断始终"
-    "代表人民党中央国家社会主义特色新时代习近平总书记重要讲话指示批示精神学习贯彻宣传教育培训"
-    "信息网络数据技术科技产业企业项目投资资金财政预算收入增长经济市场消费生产销售农业农村乡村"
-    "城乡居民生活就业收入保障医疗卫生健康教育文化旅游交通道路公路铁路水利能源生态环保污染防治"
-    "法律法规制度政策规划计划方案办法意见通知报告总结汇报材料发言致辞讲话会议大会座谈动员部署"
-)
+SAMPLE_BYTES = 64 * 1024  # what chardet and the binary checks look at: enough, cheap
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,41 +36,10 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-_HAN = regex.compile(r"\p{Han}")
-_BAD = regex.compile(r"[\p{Co}\p{Cn}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
-_MOJIBAKE = regex.compile(r"锟斤拷|烫烫烫|屯屯屯|Ã.|â€|ï»¿|[鍦鐨鏄浜]{2}")
 _CONTROL = regex.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-# Performance (helper E): the same counts as _HAN and _CONTROL without a match object or a
-# one-character string per hit (Han text comes in runs; bytes.translate counts in C).
-_HAN_RUNS = regex.compile(r"\p{Han}+")
+# Performance (helper E): the same count as _CONTROL without a match object per hit
+# (bytes.translate counts in C).
 _NOT_CONTROL = bytes(b for b in range(256) if not _CONTROL.match(bytes([b])))
-
-
-@lru_cache(maxsize=1)
-def _frequent_chars() -> frozenset[str]:
-    chars = set(_FREQUENT)
-    try:
-        from .convert import simplified_to_traditional
-
-        chars |= set(simplified_to_traditional(_FREQUENT))
-    except Exception:  # pragma: no cover - OpenCC missing only in broken installs
-        pass
-    return frozenset(chars)
-
-
-def plausibility(text: str) -> float:
-    """How much ``text`` looks like real Chinese (or plain text): roughly 0..1."""
-    sample = text[:SCORE_CHARS]
-    if not sample:
-        return 1.0
-    han = "".join(_HAN_RUNS.findall(sample))  # the Han characters, in order
-    bad = len(_BAD.findall(sample)) + 5 * len(_MOJIBAKE.findall(sample))
-    if han:
-        frequent = _frequent_chars()
-        score = sum(map(frequent.__contains__, han)) / len(han)
-    else:
-        score = 0.5  # no Han at all: judge on junk characters alone
-    return max(0.0, score - 3 * bad / len(sample))
 
 
 def _looks_binary(data: bytes) -> bool:
