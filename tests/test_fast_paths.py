@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SEEDS
+from speechclean.decode import _SURE_MARGIN, LEGACY_CANDIDATES, Decoded, _choose, _confidence
 from speechclean.literals import analyze
 from speechclean.pipeline import NOT_REGEX_SPACE, visible_chars
 from speechclean.plausibility import (
@@ -109,6 +110,17 @@ def plain_plausibility(text: str) -> float:
     return max(0.0, score - 3 * bad / len(sample))
 
 
+def plain_choose(candidates: list[tuple[str, str]]) -> Decoded | None:
+    """decode's choice among strict decodes as first written: score all, sort."""
+    scored = sorted(((plain_plausibility(t), enc, t) for enc, t in candidates),
+                    key=lambda x: x[0], reverse=True)
+    if not scored:
+        return None
+    best, enc, text = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    return Decoded(text, enc, _confidence(best, runner_up)) if best >= 0.15 else None
+
+
 def test_score_counts_every_code_point():
     for i in range(0x10000):  # one by one: a block or map mistake shows as the character
         c = chr(i)
@@ -193,3 +205,28 @@ def test_plausibility_and_its_bounds_are_the_plain_score(text):
     score = Score(text)
     assert score.exact() == plain_plausibility(text) == plausibility(text)
     assert score.floor() <= score.exact() <= score.ceiling()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(LEGACY_CANDIDATES), texts), max_size=3))
+def test_choose_picks_what_scoring_all_picks(candidates):
+    assert _choose(candidates) == plain_choose(candidates)
+
+
+@given(st.floats(0.5, 1.0), st.floats(0.0, 1.0))
+def test_confidence_saturates_past_the_sure_margin(score, runner_up):
+    if runner_up <= score - _SURE_MARGIN:
+        assert _confidence(score, runner_up) == 1.0
+
+
+def test_choose_at_the_thresholds():
+    # Scores from 0 to 1 in steps of 0.01, and just around 0.15, 0.5 and the sure margin,
+    # alone or beside a reading that is partly private use.
+    frequent, rare, junk = FREQUENT[0], CLASSES[2][0], "\ue000"
+    for share in [i / 100 for i in range(101)] + [0.149, 0.151, 0.309, 0.311, 0.499, 0.501]:
+        a = round(1000 * share)
+        text = frequent * a + rare * (1000 - a)
+        for other in ("", junk * 50 + frequent * 400, junk * 150 + frequent * 400):
+            candidates = [("gb18030", text)] + ([("big5hkscs", other)] if other else [])
+            assert _choose(candidates) == plain_choose(candidates), (share, other)
+            assert _choose(candidates[::-1]) == plain_choose(candidates[::-1])

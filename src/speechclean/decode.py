@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import regex
 
 from .errors import NotTextError
-from .plausibility import plausibility
+from .plausibility import Score, plausibility
 
 SAMPLE_BYTES = 64 * 1024  # what chardet and the binary checks look at: enough, cheap
 
@@ -114,6 +114,38 @@ def _confidence(score: float, runner_up: float) -> float:
     return round(max(0.05, min(1.0, 0.5 * base + 0.5 * margin * base)), 3)
 
 
+# _confidence gives 1.0 to a score >= 0.5 that leads the next by >= 0.3; 0.31 leaves room
+# for rounding in the subtraction.
+_SURE_MARGIN = 0.31
+
+
+def _choose(candidates: list[tuple[str, str]]) -> Decoded | None:
+    """The best-scoring (encoding, text) candidate, ties to the first, if it scores >= 0.15;
+    confident by its margin over the runner-up.
+
+    Plainly: score every candidate in full. Most files are decided by bounds instead (one
+    strict decode, or Big5 read as GB18030 beside the real Big5): when the candidate with
+    the highest ceiling has a floor >= 0.5 and every other ceiling is _SURE_MARGIN below
+    that floor, its score beats every other and _confidence gives 1.0, whatever the exact
+    scores are.
+    """
+    if not candidates:
+        return None
+    scores = [Score(text) for _, text in candidates]
+    ceilings = [s.ceiling() for s in scores]
+    lead = ceilings.index(max(ceilings))
+    floor = scores[lead].floor()
+    if floor >= 0.5 and all(c <= floor - _SURE_MARGIN
+                            for i, c in enumerate(ceilings) if i != lead):
+        enc, text = candidates[lead]
+        return Decoded(text, enc, 1.0)
+    scored = [(s.exact(), enc, text) for s, (enc, text) in zip(scores, candidates, strict=True)]
+    scored.sort(key=lambda t: t[0], reverse=True)  # stable: a tie keeps the first
+    best, enc, text = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    return Decoded(text, enc, _confidence(best, runner_up)) if best >= 0.15 else None
+
+
 def decode(data: bytes) -> Decoded:
     """Decode scraped bytes. Raises ``NotTextError`` for binary input."""
     if not data:
@@ -145,17 +177,10 @@ def decode(data: bytes) -> Decoded:
         return Decoded(text, "utf-8" if not data.isascii() else "ascii", 1.0)
 
     # Strict decodes of the legacy candidates, scored.
-    scored: list[tuple[float, str, str]] = []
-    for enc in LEGACY_CANDIDATES:
-        cand = _strict(data, enc)
-        if cand is not None:
-            scored.append((plausibility(cand), enc, cand))
-    if scored:
-        scored.sort(key=lambda t: t[0], reverse=True)
-        best, enc, cand = scored[0]
-        runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        if best >= 0.15:
-            return Decoded(cand, enc, _confidence(best, runner_up))
+    candidates = [(enc, _strict(data, enc)) for enc in LEGACY_CANDIDATES]
+    chosen = _choose([(enc, text) for enc, text in candidates if text is not None])
+    if chosen is not None:
+        return chosen
 
     # Nothing decodes cleanly: a few bad bytes in a real file. Ask chardet on a sample,
     # then let plausibility (minus replacements) choose among its guess and the usual ones.
