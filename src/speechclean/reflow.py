@@ -9,11 +9,13 @@ newline.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 import regex
 
@@ -21,6 +23,12 @@ from .document import Edit
 
 _TRIM = regex.compile(r"^[^\S\n]+|[^\S\n]+$", regex.MULTILINE)
 _BLANK_RUN = regex.compile(r"\n(?:[^\S\n]*\n)+")
+
+
+def _chars(chars) -> str:
+    """The body of a character class holding ``chars``."""
+    return "".join(re.escape(c) for c in sorted(chars))
+
 
 TERMINAL = frozenset("。！？!?；;…：:.")
 CLOSERS = frozenset("”’」』)）》〉】\"'")
@@ -109,7 +117,14 @@ _NOT_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 def is_latin(line: str) -> bool:
     """A line written in a Latin script (the English version of a bilingual speech)."""
     letters = len(line.encode("ascii", "ignore").translate(None, _NOT_LETTERS))
-    return letters >= 8 and letters > 2 * len(_HAN.findall(line))
+    if letters < 8:
+        return False
+    # letters > 2 * Han characters: Han characters are counted only until there are
+    # enough to say no (a long Chinese line with a few English words stops early).
+    enough = (letters + 1) // 2
+    if len(line) - letters < enough:
+        return True  # not even every other character could be Han
+    return next(islice(_HAN.finditer(line), enough - 1, None), None) is None
 
 
 def _same_script(a: str, b: str) -> bool:
@@ -138,27 +153,49 @@ def _is_broken(a: str, b: str) -> bool:
     return len(a) >= MIN_BROKEN_LENGTH and PROSE_PUNCT.search(a) is not None
 
 
+# Where _is_broken(a, b) can say yes for a line a on its own (nothing joined to it yet):
+# at a run of newlines between non-blank lines a and b where
+#   - b starts with a continuation or ")", or
+#   - a ends with an opener, or has "(" or "（" in its last 9 characters with no bracket
+#     after it (_unbalanced_open; one fixed-width lookbehind per distance), or
+#   - a does not end with a terminal and is MIN_BROKEN_LENGTH long (a shorter one that
+#     does not end a sentence fails _is_broken's last test).
+# Anywhere else _is_broken(a, b) is False; most breaks are found there without Python.
+# (Closers are not stripped here: a long line ending with one is a candidate too.)
+_OPEN_AT = "|".join(rf"(?<=[(（][^()（）\n]{{{k}}}\n)" for k in range(9))
+_MAYBE_BROKEN = re.compile(
+    rf"\n(?:(?:(?<=[^{_chars(TERMINAL)}\n]\n)"
+    rf"(?:(?<=[^\n]{{{MIN_BROKEN_LENGTH}}}\n)|(?<=[{_chars(OPENERS)}]\n))|{_OPEN_AT})\n*(?=[^\n])"
+    rf"|(?<=[^\n]\n)\n*(?=[{_chars(CONTINUATION)})）]))"
+)
+_NEWLINES = re.compile(r"\n*")
+
+
 def join_broken_lines(text: str) -> list[Edit]:
     """``'“两个文明”⏎协调发展'`` -> ``'“两个文明”协调发展'``, also across blank lines."""
     edits = []
-    lines = text.split("\n")
-    offsets = []
-    pos = 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
-    prev = None  # index of the previous non-blank line
-    joined = ""  # that line with everything already joined to it: judged as one line, so
-    # one pass reaches the fixed point (idempotence)
-    for i, line in enumerate(lines):
-        if not line:
+    judged = -1  # the breaks up to here are decided
+    for m in _MAYBE_BROKEN.finditer(text):
+        a_end, b_start = m.span()
+        if a_end <= judged:
             continue
-        if prev is not None and _is_broken(joined, line):
-            edits.append(Edit(offsets[prev] + len(lines[prev]), offsets[i]))
-            joined += line
-        else:
-            joined = line
-        prev = i
+        a_start = text.rfind("\n", 0, a_end) + 1
+        joined = text[a_start:a_end]
+        # a with everything joined to it is judged as one line (so one pass reaches the
+        # fixed point): after a join, the next break is judged here, whatever the pattern
+        # says about the line alone.
+        while True:
+            judged = a_end
+            b_end = text.find("\n", b_start)
+            b_end = len(text) if b_end == -1 else b_end
+            b = text[b_start:b_end]
+            if not _is_broken(joined, b):
+                break
+            edits.append(Edit(a_end, b_start))
+            joined += b
+            a_end, b_start = b_end, _NEWLINES.match(text, b_end).end()
+            if b_start == len(text):
+                break
     return edits
 
 
