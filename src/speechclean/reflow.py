@@ -235,6 +235,19 @@ def _wrap_candidate(line: str) -> bool:
     )
 
 
+_INDENT = " \t\u3000\xa0"
+
+# Lines that may be wrap candidates: at least WRAP_MIN characters, not ending with a
+# terminal (a stripped line that ends with one ends a sentence).
+_MAYBE_WRAPPED = rf"(?<=[^{_chars(TERMINAL)}\n]\n)(?<=[^\n]{{{WRAP_MIN}}}\n)"
+_MAYBE_WRAPPED_LINES = re.compile(rf"\n{_MAYBE_WRAPPED}")
+# Two of them as adjacent rows (only blank lines between): group 1 is the second one.
+_MAYBE_WRAPPED_PAIR = re.compile(
+    rf"\n{_MAYBE_WRAPPED}(?=(?:[{_INDENT}]*\n)*+"
+    rf"([^\n]{{{WRAP_MIN},}}+)(?<=[^{_chars(TERMINAL)}\n]))"
+)
+
+
 def wrap_width(lines: list[str]) -> tuple[Callable[[str], int], int] | None:
     """The fixed width a document was hard-wrapped at, if it was.
 
@@ -243,28 +256,56 @@ def wrap_width(lines: list[str]) -> tuple[Callable[[str], int], int] | None:
     the lines of one wrapped paragraph are). Width is measured in characters and in
     display columns; the measure with the stronger evidence wins.
     """
-    rows = [line.strip(_INDENT) for line in lines]
-    rows = [line for line in rows if line]
-    candidates = [_wrap_candidate(line) for line in rows]  # judged once for both measures
+    return _wrap_width("\n".join(lines))  # the lines of a text (no newline in them)
+
+
+def _wrap_width(text: str) -> tuple[Callable[[str], int], int] | None:
+    # Only the candidate lines count, and few lines may be candidates: the regexes find
+    # those, so most lines are never measured (nor even split off).
+    for m in _MAYBE_WRAPPED_PAIR.finditer(text):
+        a = text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip(_INDENT)
+        b = m.group(1).strip(_INDENT)
+        if (
+            _wrap_candidate(a)
+            and _wrap_candidate(b)
+            and (
+                abs(len(a) - len(b)) <= WRAP_TOLERANCE
+                or abs(display_width(a) - display_width(b)) <= WRAP_TOLERANCE
+            )
+        ):
+            break
+    else:
+        return None  # no two adjacent candidates of one width: the common case
+    ends = [m.start() for m in _MAYBE_WRAPPED_LINES.finditer(text)]
+    if len(text) - text.rfind("\n") > WRAP_MIN:  # the last line has no newline
+        ends.append(len(text))
+    rows = []  # the candidates
+    next_adjacent = []  # is the next candidate the next row (only blank lines between)?
+    prev_end = None
+    for end in ends:
+        start = text.rfind("\n", 0, end) + 1
+        row = text[start:end].strip(_INDENT)
+        if _wrap_candidate(row):
+            if prev_end is not None:
+                next_adjacent.append(not text[prev_end:start].strip(_INDENT + "\n"))
+            rows.append(row)
+            prev_end = end
+    next_adjacent.append(False)
+    if len(rows) < 3:
+        return None
     best = None
     for measure in (len, display_width):
-        counts: Counter = Counter()
+        widths = list(map(measure, rows))
+        counts = Counter(widths)
         adjacent: set[int] = set()
-        widths = [measure(line) if c else 0 for line, c in zip(rows, candidates, strict=True)]
         for i, w in enumerate(widths):
-            if not candidates[i]:
-                continue
-            counts[w] += 1
-            if i + 1 < len(rows) and candidates[i + 1] and abs(widths[i + 1] - w) <= WRAP_TOLERANCE:
+            if next_adjacent[i] and abs(widths[i + 1] - w) <= WRAP_TOLERANCE:
                 adjacent.update((w, widths[i + 1]))
         for w in sorted(adjacent, reverse=True):
-            n = sum(counts[v] for v in range(w - WRAP_TOLERANCE, w + 1))
+            n = sum(counts.get(v, 0) for v in range(w - WRAP_TOLERANCE, w + 1))
             if n >= 3 and (best is None or n > best[2]):
                 best = (measure, w, n)
     return (best[0], best[1]) if best else None
-
-
-_INDENT = " \t\u3000\xa0"
 
 
 def join_wrapped_lines(text: str) -> list[Edit]:
@@ -276,10 +317,10 @@ def join_wrapped_lines(text: str) -> list[Edit]:
     not every line is indented), a full line is joined even after a full stop, unless the
     next line is indented.
     """
-    lines = text.split("\n")
-    found = wrap_width(lines)
+    found = _wrap_width(text)
     if found is None:
         return []
+    lines = text.split("\n")
     measure, width = found
     filled = [line for line in lines if line.strip(_INDENT)]
     indented = sum(1 for line in filled if line[0] in _INDENT)
