@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import regex
 
+from reflow_reference import _TRIM
 from speechclean.pipeline import NOT_REGEX_SPACE, visible_chars
 from speechclean.prefilter import LineScanner
-from speechclean.reflow import _TRIM, LINE_SPACE, display_width, join_broken_lines, trim_lines
+from speechclean.reflow import LINE_SPACE, display_width, join_broken_lines, trim_lines
 from speechclean.rulefiles import load_rules
 
 
