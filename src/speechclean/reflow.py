@@ -380,20 +380,25 @@ _TITLE_SALUTATION = regex.compile(
 )
 
 
+# The salutation _TITLE_SALUTATION looks ahead for, as a literal regex scans for it.
+_SALUTATION = regex.compile(r"同志们(?:、朋友们)?[:：]")
+
+
 def split_title_salutation(text: str) -> list[Edit]:
     """``'…讲话材料同志们:…'`` -> ``'…讲话材料⏎同志们:…'``."""
-    # Performance (helper E): a match lies within one line holding "同志们", so only those
-    # lines are tried (the same edits as a search of the whole text, ~10x cheaper).
+    # A match lies within one line holding the salutation it looks ahead for, so only
+    # those lines are tried (the same edits as a search of the whole text, ~20x cheaper).
     edits = []
-    found = text.find("同志们")
-    while found != -1:
-        start = text.rfind("\n", 0, found) + 1
-        end = text.find("\n", found)
+    end = -1
+    for found in _SALUTATION.finditer(text):
+        if found.start() < end:
+            continue  # on a line tried already
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.end())
         end = len(text) if end == -1 else end
         m = _TITLE_SALUTATION.match(text, start, end)
         if m:
             edits.append(Edit(m.end(), m.end(), "\n"))
-        found = text.find("同志们", end)
     return edits
 
 
@@ -406,6 +411,7 @@ _TITLE_SUFFIX = regex.compile(
 )
 # A page title may carry the site's name: 标题_文档之家, 标题 - 百度文库, 标题|某某网.
 _SITE_SUFFIX = regex.compile(r"(?:[_|｜]|-|–|—)+[^_|｜\-–—]{1,20}$")
+_SITE_SEPARATORS = frozenset("_|｜-–—")  # one is among the last 21 characters of a match
 HEAD_LINES = 15  # duplicate titles are looked for among this many first non-blank lines
 MAX_TITLE = 120
 
@@ -423,24 +429,30 @@ def title_key(line: str) -> str:
 
 def drop_duplicate_titles(text: str) -> list[Edit]:
     """A page title repeated as the document's own title is kept once (the later copy)."""
-    edits = []
-    head: list[tuple[int, int, str]] = []  # (offset, length, key)
+    head: list[tuple[int, int, str]] = []  # (offset, end, key) of the title-sized lines
+    lines = 0  # non-blank lines seen
     pos = 0
-    while pos <= len(text):  # line by line, only as far as the head reaches (no split)
-        nl = text.find("\n", pos)
-        end = len(text) if nl == -1 else nl
+    while pos <= len(text) and lines < HEAD_LINES:  # line by line, only as far as the head
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
         line = text[pos:end]
-        if line.strip():
-            head.append((pos, len(line), title_key(line) if len(line) <= MAX_TITLE else ""))
-            if len(head) >= HEAD_LINES:
-                break
+        if line and not line.isspace():
+            lines += 1
+            if len(line) <= MAX_TITLE:  # a longer line is no title: its key would be ""
+                head.append((pos, end, title_key(line)))
         pos = end + 1
-    for k, (offset, length, key) in enumerate(head):
-        short = _SITE_SUFFIX.sub("", key)
-        later_keys = {later for _, _, later in head[k + 1 :]}
-        if len(key) >= 4 and (key in later_keys or (len(short) >= 4 and short in later_keys)):
-            end = offset + length + 1 if offset + length < len(text) else offset + length
-            edits.append(Edit(offset, end))
+    last = {key: k for k, (_, _, key) in enumerate(head)}  # where each key is seen last
+    edits = []
+    for k, (offset, end, key) in enumerate(head):
+        if len(key) < 4:
+            continue
+        if last[key] <= k:  # no later copy: maybe one of the title without the site's name
+            if _SITE_SEPARATORS.isdisjoint(key[-21:]):
+                continue  # no site's name to drop
+            short = _SITE_SUFFIX.sub("", key)
+            if len(short) < 4 or last.get(short, -1) <= k:
+                continue
+        edits.append(Edit(offset, end + 1 if end < len(text) else end))
     return edits
 
 
