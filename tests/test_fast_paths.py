@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SEEDS
+from reflow_reference import _TRIM
 from speechclean.decode import _SURE_MARGIN, LEGACY_CANDIDATES, Decoded, _choose, _confidence
 from speechclean.literals import analyze
 from speechclean.pipeline import NOT_REGEX_SPACE, visible_chars
@@ -23,7 +24,7 @@ from speechclean.plausibility import (
     plausibility,
 )
 from speechclean.prefilter import LineScanner
-from speechclean.reflow import _TRIM, LINE_SPACE, display_width, join_broken_lines, trim_lines
+from speechclean.reflow import LINE_SPACE, display_width, join_broken_lines, trim_lines
 from speechclean.rulefiles import load_rules
 
 

@@ -9,18 +9,23 @@ newline.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 import regex
 
 from .document import Edit
 
-_TRIM = regex.compile(r"^[^\S\n]+|[^\S\n]+$", regex.MULTILINE)
-_BLANK_RUN = regex.compile(r"\n(?:[^\S\n]*\n)+")
+
+def _chars(chars) -> str:
+    """The body of a character class holding ``chars``."""
+    return "".join(re.escape(c) for c in sorted(chars))
+
 
 TERMINAL = frozenset("。！？!?；;…：:.")
 CLOSERS = frozenset("”’」』)）》〉】\"'")
@@ -55,23 +60,41 @@ class Fix:
     description: str
 
 
-# What _TRIM strips: regex's \s without the newline (test_fast_paths checks the set).
+# Spaces that end a line's text: regex's [^\S\n] (test_fast_paths checks the set).
 LINE_SPACE = frozenset("\t\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | {
     chr(c) for c in range(0x2000, 0x200B)
 }
 
 
+_SPACE_CHARS = "".join(sorted(LINE_SPACE))
+# A line starts or ends with a space. Performance: the scans of the whole text in this
+# module start with a literal newline and use the standard re module, not regex: re then
+# jumps from newline to newline and tries the rest there only, about twice as fast as
+# regex on these patterns (a pattern starting with a character class is slower still).
+_SPACE_EDGE = re.compile(rf"\n(?:(?<=[{_chars(LINE_SPACE)}]\n)|(?=[{_chars(LINE_SPACE)}]))")
+
+
 def trim_lines(text: str) -> list[Edit]:
     """Leading indentation and trailing spaces: ``'　　今年…'`` -> ``'今年…'``."""
-    # Only \n ends a line for _TRIM, so it finds something only where a line starts or ends
-    # with a space: the first and last characters of the lines tell, without a regex pass
-    # over every position (the second round's text is usually trimmed already).
-    lines = [line for line in text.split("\n") if line]
-    edges = {line[0] for line in lines}
-    edges.update(line[-1] for line in lines)
-    if edges.isdisjoint(LINE_SPACE):
+    # What regex ^[^\S\n]+|[^\S\n]+$ (MULTILINE) finds: only \n ends a line for it, so it
+    # finds something only where a line starts or ends with a space. Most texts have none
+    # (rules and the first round trimmed them): one scan of the newlines says so.
+    if not text or (
+        text[0] not in LINE_SPACE and text[-1] not in LINE_SPACE and not _SPACE_EDGE.search(text)
+    ):
         return []
-    return [Edit(m.start(), m.end()) for m in _TRIM.finditer(text)]
+    edits = []
+    pos = 0
+    for line in text.split("\n"):
+        if line and (line[0] in LINE_SPACE or line[-1] in LINE_SPACE):
+            core = line.lstrip(_SPACE_CHARS)
+            if len(core) < len(line):
+                edits.append(Edit(pos, pos + len(line) - len(core)))
+            if core and core[-1] in LINE_SPACE:  # a line of spaces is one match, not two
+                end = pos + len(line)
+                edits.append(Edit(end - len(core) + len(core.rstrip(_SPACE_CHARS)), end))
+        pos += len(line) + 1
+    return edits
 
 
 def _ends_sentence(line: str) -> bool:
@@ -109,7 +132,14 @@ _NOT_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 def is_latin(line: str) -> bool:
     """A line written in a Latin script (the English version of a bilingual speech)."""
     letters = len(line.encode("ascii", "ignore").translate(None, _NOT_LETTERS))
-    return letters >= 8 and letters > 2 * len(_HAN.findall(line))
+    if letters < 8:
+        return False
+    # letters > 2 * Han characters: Han characters are counted only until there are
+    # enough to say no (a long Chinese line with a few English words stops early).
+    enough = (letters + 1) // 2
+    if len(line) - letters < enough:
+        return True  # not even every other character could be Han
+    return next(islice(_HAN.finditer(line), enough - 1, None), None) is None
 
 
 def _same_script(a: str, b: str) -> bool:
@@ -138,27 +168,49 @@ def _is_broken(a: str, b: str) -> bool:
     return len(a) >= MIN_BROKEN_LENGTH and PROSE_PUNCT.search(a) is not None
 
 
+# Where _is_broken(a, b) can say yes for a line a on its own (nothing joined to it yet):
+# at a run of newlines between non-blank lines a and b where
+#   - b starts with a continuation or ")", or
+#   - a ends with an opener, or has "(" or "（" in its last 9 characters with no bracket
+#     after it (_unbalanced_open; one fixed-width lookbehind per distance), or
+#   - a does not end with a terminal and is MIN_BROKEN_LENGTH long (a shorter one that
+#     does not end a sentence fails _is_broken's last test).
+# Anywhere else _is_broken(a, b) is False; most breaks are found there without Python.
+# (Closers are not stripped here: a long line ending with one is a candidate too.)
+_OPEN_AT = "|".join(rf"(?<=[(（][^()（）\n]{{{k}}}\n)" for k in range(9))
+_MAYBE_BROKEN = re.compile(
+    rf"\n(?:(?:(?<=[^{_chars(TERMINAL)}\n]\n)"
+    rf"(?:(?<=[^\n]{{{MIN_BROKEN_LENGTH}}}\n)|(?<=[{_chars(OPENERS)}]\n))|{_OPEN_AT})\n*(?=[^\n])"
+    rf"|(?<=[^\n]\n)\n*(?=[{_chars(CONTINUATION)})）]))"
+)
+_NEWLINES = re.compile(r"\n*")
+
+
 def join_broken_lines(text: str) -> list[Edit]:
     """``'“两个文明”⏎协调发展'`` -> ``'“两个文明”协调发展'``, also across blank lines."""
     edits = []
-    lines = text.split("\n")
-    offsets = []
-    pos = 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
-    prev = None  # index of the previous non-blank line
-    joined = ""  # that line with everything already joined to it: judged as one line, so
-    # one pass reaches the fixed point (idempotence)
-    for i, line in enumerate(lines):
-        if not line:
+    judged = -1  # the breaks up to here are decided
+    for m in _MAYBE_BROKEN.finditer(text):
+        a_end, b_start = m.span()
+        if a_end <= judged:
             continue
-        if prev is not None and _is_broken(joined, line):
-            edits.append(Edit(offsets[prev] + len(lines[prev]), offsets[i]))
-            joined += line
-        else:
-            joined = line
-        prev = i
+        a_start = text.rfind("\n", 0, a_end) + 1
+        joined = text[a_start:a_end]
+        # a with everything joined to it is judged as one line (so one pass reaches the
+        # fixed point): after a join, the next break is judged here, whatever the pattern
+        # says about the line alone.
+        while True:
+            judged = a_end
+            b_end = text.find("\n", b_start)
+            b_end = len(text) if b_end == -1 else b_end
+            b = text[b_start:b_end]
+            if not _is_broken(joined, b):
+                break
+            edits.append(Edit(a_end, b_start))
+            joined += b
+            a_end, b_start = b_end, _NEWLINES.match(text, b_end).end()
+            if b_start == len(text):
+                break
     return edits
 
 
@@ -198,6 +250,19 @@ def _wrap_candidate(line: str) -> bool:
     )
 
 
+_INDENT = " \t\u3000\xa0"
+
+# Lines that may be wrap candidates: at least WRAP_MIN characters, not ending with a
+# terminal (a stripped line that ends with one ends a sentence).
+_MAYBE_WRAPPED = rf"(?<=[^{_chars(TERMINAL)}\n]\n)(?<=[^\n]{{{WRAP_MIN}}}\n)"
+_MAYBE_WRAPPED_LINES = re.compile(rf"\n{_MAYBE_WRAPPED}")
+# Two of them as adjacent rows (only blank lines between): group 1 is the second one.
+_MAYBE_WRAPPED_PAIR = re.compile(
+    rf"\n{_MAYBE_WRAPPED}(?=(?:[{_INDENT}]*\n)*+"
+    rf"([^\n]{{{WRAP_MIN},}}+)(?<=[^{_chars(TERMINAL)}\n]))"
+)
+
+
 def wrap_width(lines: list[str]) -> tuple[Callable[[str], int], int] | None:
     """The fixed width a document was hard-wrapped at, if it was.
 
@@ -206,28 +271,56 @@ def wrap_width(lines: list[str]) -> tuple[Callable[[str], int], int] | None:
     the lines of one wrapped paragraph are). Width is measured in characters and in
     display columns; the measure with the stronger evidence wins.
     """
-    rows = [line.strip(_INDENT) for line in lines]
-    rows = [line for line in rows if line]
-    candidates = [_wrap_candidate(line) for line in rows]  # judged once for both measures
+    return _wrap_width("\n".join(lines))  # the lines of a text (no newline in them)
+
+
+def _wrap_width(text: str) -> tuple[Callable[[str], int], int] | None:
+    # Only the candidate lines count, and few lines may be candidates: the regexes find
+    # those, so most lines are never measured (nor even split off).
+    for m in _MAYBE_WRAPPED_PAIR.finditer(text):
+        a = text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip(_INDENT)
+        b = m.group(1).strip(_INDENT)
+        if (
+            _wrap_candidate(a)
+            and _wrap_candidate(b)
+            and (
+                abs(len(a) - len(b)) <= WRAP_TOLERANCE
+                or abs(display_width(a) - display_width(b)) <= WRAP_TOLERANCE
+            )
+        ):
+            break
+    else:
+        return None  # no two adjacent candidates of one width: the common case
+    ends = [m.start() for m in _MAYBE_WRAPPED_LINES.finditer(text)]
+    if len(text) - text.rfind("\n") > WRAP_MIN:  # the last line has no newline
+        ends.append(len(text))
+    rows = []  # the candidates
+    next_adjacent = []  # is the next candidate the next row (only blank lines between)?
+    prev_end = None
+    for end in ends:
+        start = text.rfind("\n", 0, end) + 1
+        row = text[start:end].strip(_INDENT)
+        if _wrap_candidate(row):
+            if prev_end is not None:
+                next_adjacent.append(not text[prev_end:start].strip(_INDENT + "\n"))
+            rows.append(row)
+            prev_end = end
+    next_adjacent.append(False)
+    if len(rows) < 3:
+        return None
     best = None
     for measure in (len, display_width):
-        counts: Counter = Counter()
+        widths = list(map(measure, rows))
+        counts = Counter(widths)
         adjacent: set[int] = set()
-        widths = [measure(line) if c else 0 for line, c in zip(rows, candidates, strict=True)]
         for i, w in enumerate(widths):
-            if not candidates[i]:
-                continue
-            counts[w] += 1
-            if i + 1 < len(rows) and candidates[i + 1] and abs(widths[i + 1] - w) <= WRAP_TOLERANCE:
+            if next_adjacent[i] and abs(widths[i + 1] - w) <= WRAP_TOLERANCE:
                 adjacent.update((w, widths[i + 1]))
         for w in sorted(adjacent, reverse=True):
-            n = sum(counts[v] for v in range(w - WRAP_TOLERANCE, w + 1))
+            n = sum(counts.get(v, 0) for v in range(w - WRAP_TOLERANCE, w + 1))
             if n >= 3 and (best is None or n > best[2]):
                 best = (measure, w, n)
     return (best[0], best[1]) if best else None
-
-
-_INDENT = " \t\u3000\xa0"
 
 
 def join_wrapped_lines(text: str) -> list[Edit]:
@@ -239,10 +332,10 @@ def join_wrapped_lines(text: str) -> list[Edit]:
     not every line is indented), a full line is joined even after a full stop, unless the
     next line is indented.
     """
-    lines = text.split("\n")
-    found = wrap_width(lines)
+    found = _wrap_width(text)
     if found is None:
         return []
+    lines = text.split("\n")
     measure, width = found
     filled = [line for line in lines if line.strip(_INDENT)]
     indented = sum(1 for line in filled if line[0] in _INDENT)
@@ -287,20 +380,25 @@ _TITLE_SALUTATION = regex.compile(
 )
 
 
+# The salutation _TITLE_SALUTATION looks ahead for, as a literal regex scans for it.
+_SALUTATION = regex.compile(r"同志们(?:、朋友们)?[:：]")
+
+
 def split_title_salutation(text: str) -> list[Edit]:
     """``'…讲话材料同志们:…'`` -> ``'…讲话材料⏎同志们:…'``."""
-    # Performance (helper E): a match lies within one line holding "同志们", so only those
-    # lines are tried (the same edits as a search of the whole text, ~10x cheaper).
+    # A match lies within one line holding the salutation it looks ahead for, so only
+    # those lines are tried (the same edits as a search of the whole text, ~20x cheaper).
     edits = []
-    found = text.find("同志们")
-    while found != -1:
-        start = text.rfind("\n", 0, found) + 1
-        end = text.find("\n", found)
+    end = -1
+    for found in _SALUTATION.finditer(text):
+        if found.start() < end:
+            continue  # on a line tried already
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.end())
         end = len(text) if end == -1 else end
         m = _TITLE_SALUTATION.match(text, start, end)
         if m:
             edits.append(Edit(m.end(), m.end(), "\n"))
-        found = text.find("同志们", end)
     return edits
 
 
@@ -313,6 +411,7 @@ _TITLE_SUFFIX = regex.compile(
 )
 # A page title may carry the site's name: 标题_文档之家, 标题 - 百度文库, 标题|某某网.
 _SITE_SUFFIX = regex.compile(r"(?:[_|｜]|-|–|—)+[^_|｜\-–—]{1,20}$")
+_SITE_SEPARATORS = frozenset("_|｜-–—")  # one is among the last 21 characters of a match
 HEAD_LINES = 15  # duplicate titles are looked for among this many first non-blank lines
 MAX_TITLE = 120
 
@@ -330,25 +429,34 @@ def title_key(line: str) -> str:
 
 def drop_duplicate_titles(text: str) -> list[Edit]:
     """A page title repeated as the document's own title is kept once (the later copy)."""
-    edits = []
-    head: list[tuple[int, int, str]] = []  # (offset, length, key)
+    head: list[tuple[int, int, str]] = []  # (offset, end, key) of the title-sized lines
+    lines = 0  # non-blank lines seen
     pos = 0
-    while pos <= len(text):  # line by line, only as far as the head reaches (no split)
-        nl = text.find("\n", pos)
-        end = len(text) if nl == -1 else nl
+    while pos <= len(text) and lines < HEAD_LINES:  # line by line, only as far as the head
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
         line = text[pos:end]
-        if line.strip():
-            head.append((pos, len(line), title_key(line) if len(line) <= MAX_TITLE else ""))
-            if len(head) >= HEAD_LINES:
-                break
+        if line and not line.isspace():
+            lines += 1
+            if len(line) <= MAX_TITLE:  # a longer line is no title: its key would be ""
+                head.append((pos, end, title_key(line)))
         pos = end + 1
-    for k, (offset, length, key) in enumerate(head):
-        short = _SITE_SUFFIX.sub("", key)
-        later_keys = {later for _, _, later in head[k + 1 :]}
-        if len(key) >= 4 and (key in later_keys or (len(short) >= 4 and short in later_keys)):
-            end = offset + length + 1 if offset + length < len(text) else offset + length
-            edits.append(Edit(offset, end))
+    last = {key: k for k, (_, _, key) in enumerate(head)}  # where each key is seen last
+    edits = []
+    for k, (offset, end, key) in enumerate(head):
+        if len(key) < 4:
+            continue
+        if last[key] <= k:  # no later copy: maybe one of the title without the site's name
+            if _SITE_SEPARATORS.isdisjoint(key[-21:]):
+                continue  # no site's name to drop
+            short = _SITE_SUFFIX.sub("", key)
+            if len(short) < 4 or last.get(short, -1) <= k:
+                continue
+        edits.append(Edit(offset, end + 1 if end < len(text) else end))
     return edits
+
+
+_BLANK_RUN = re.compile(rf"\n(?:[{_chars(LINE_SPACE)}]*\n)+")  # regex's \n(?:[^\S\n]*\n)+
 
 
 def drop_blank_lines(text: str) -> list[Edit]:
@@ -359,10 +467,10 @@ def drop_blank_lines(text: str) -> list[Edit]:
         start += 1
     if start:
         edits.append(Edit(0, start))
-    edits += [Edit(m.start(), m.end(), "\n") for m in _BLANK_RUN.finditer(text, start)]
+    edits += [Edit(*m.span(), "\n") for m in _BLANK_RUN.finditer(text, start)]
     if start < len(text) and not text.endswith("\n"):
         edits.append(Edit(len(text), len(text), "\n"))
-    return [e for e in edits if text[e.start : e.end] != e.new]
+    return edits  # none replaces text by itself: runs have two newlines or more
 
 
 FIXES: tuple[Fix, ...] = (
