@@ -41,12 +41,26 @@ SHARED_LINES = 50_000
 
 def may_match(pattern: str, text: str) -> bool:
     """False only when ``pattern`` certainly has no match in ``text``."""
+    return _gate(pattern)(text)
+
+
+def _always(text: str) -> bool:
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _gate(pattern: str):
+    """``may_match`` for one pattern, worked out once: text -> can it match?"""
     required = analyze(pattern).required
     if required is None:
-        return True
+        return _always
+    if len(required) == 1:
+        return lambda text, lit=required[0]: lit in text
     if len(required) <= _FEW or all(len(lit) == 1 for lit in required):
-        return any(lit in text for lit in required)  # one character: a memchr-fast scan
-    return _literal_search(required)(text) is not None
+        # a few ``in`` (memchr-fast for one character) beat one pattern pass
+        return lambda text, lits=required: any(lit in text for lit in lits)
+    search = _literal_search(required)
+    return lambda text: search(text) is not None
 
 
 @lru_cache(maxsize=1024)
