@@ -132,6 +132,8 @@ def _default_mode() -> int:
 
 
 _NEW_FILE_MODE = _default_mode()
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+_MADE: set[Path] = set()  # output folders this process has made or found
 
 
 def atomic_write(path: Path, data: bytes) -> bool:
@@ -148,16 +150,27 @@ def atomic_write(path: Path, data: bytes) -> bool:
             return False
     except OSError:
         mode = _NEW_FILE_MODE
-    path.parent.mkdir(parents=True, exist_ok=True)
+    folder = path.parent
+    if folder not in _MADE:  # one mkdir per folder and process, not one per file
+        folder.mkdir(parents=True, exist_ok=True)
+        _MADE.add(folder)
     # The name is chosen before the file exists, so an interrupt at any point (even right
     # after the file is created) knows what to remove; mkstemp would leave that window.
     # It carries the writer's pid: a parent removes what its killed workers left.
-    tmp = path.parent / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}.tmp"
+    tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}.tmp"
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
-                     0o600)
+        try:
+            # Created as open() would create it (0o666 less the umask); an existing
+            # output's own permissions are set below.
+            fd = os.open(tmp, _CREATE, 0o666)
+        except FileNotFoundError:  # the folder went away since: make it again
+            _MADE.discard(folder)
+            folder.mkdir(parents=True, exist_ok=True)
+            _MADE.add(folder)
+            fd = os.open(tmp, _CREATE, 0o666)
         with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), mode)
+            if mode != _NEW_FILE_MODE:
+                os.fchmod(fh.fileno(), mode)
             fh.write(data)
         os.replace(tmp, path)
     except BaseException:

@@ -62,7 +62,9 @@ def unified_diff(result: Result, label: str) -> str:
     return "".join(difflib.unified_diff(before, after, f"a/{label}", f"b/{label}"))
 
 
-def report_for(result: Result, path: str, output: str | None) -> FileReport:
+def report_for(result: Result, path: str, output: str | None,
+               data: bytes | None = None) -> FileReport:
+    """``data``: the clean bytes, if already encoded."""
     return FileReport(
         path=path,
         output=output,
@@ -72,7 +74,7 @@ def report_for(result: Result, path: str, output: str | None) -> FileReport:
         converted=result.converted,
         sites=result.sites,
         bytes_in=result.bytes_in,
-        bytes_out=len(result.data),
+        bytes_out=len(result.data if data is None else data),
         removed=result.removed(),
         warnings=[w.to_dict() for w in result.warnings],
     )
@@ -126,8 +128,8 @@ def process(job: Job, pipeline: Pipeline, mode: str, state: dict | None = None,
         # that file fails, loudly (the message asks for a report), and the others go on
         return FileReport(str(job.path), out, "error", bytes_in=len(data),
                           error=f"internal error, please report: {type(exc).__name__}: {exc}")
-    report = report_for(result, str(job.path), out)
     cleaned = result.data
+    report = report_for(result, str(job.path), out, cleaned)
     report.changed = cleaned != data
     report.input_hash = input_hash
     report.output_hash = _sha(cleaned)
