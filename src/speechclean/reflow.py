@@ -1,54 +1,45 @@
 """reflow: put the text back into one paragraph per line.
 
 Each fix is a small named function ``text -> list[Edit]``; the pipeline records what each
-one changed. Order matters: rejoin fixed-width hard-wrapped paragraphs (before trimming,
-while paragraph indents still show), trim, join broken lines (also across blank lines and preview page chunks), split a title glued to the
-salutation, drop duplicate title lines, then drop blank lines and end with exactly one
-newline.
+one changed. Order matters: rejoin fixed-width hard-wrapped paragraphs (``wrap.py``; before
+trimming, while paragraph indents still show), trim, join broken lines (also across blank
+lines and preview page chunks), split a title glued to the salutation, drop duplicate
+title lines, then drop blank lines and end with exactly one newline. What a line looks
+like (sentence ends, headings, script) is ``lineshape.py``.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
 
 import regex
 
 from .document import Edit
+from .lineshape import (
+    CONTINUATION,
+    OPENERS,
+    TERMINAL,
+    class_body,
+    ends_sentence,
+    is_heading,
+    is_latin,
+    unbalanced_open,
+)
+from .wrap import display_width, join_wrapped_lines, wrap_width
 
+__all__ = [  # the fixes, and what the tests of their parts use
+    "FIXES", "Fix", "LINE_SPACE", "display_width", "drop_blank_lines", "drop_duplicate_titles",
+    "is_latin", "join_broken_lines", "join_wrapped_lines", "split_title_salutation",
+    "trim_lines", "wrap_width",
+]  # fmt: skip
 
-def _chars(chars) -> str:
-    """The body of a character class holding ``chars``."""
-    return "".join(re.escape(c) for c in sorted(chars))
-
-
-TERMINAL = frozenset("。！？!?；;…：:.")
-CLOSERS = frozenset("”’」』)）》〉】\"'")
-_CLOSER_CHARS = "".join(sorted(CLOSERS))  # for str.rstrip, joined once
-OPENERS = frozenset("“‘「『(（《〈【")
 PROSE_PUNCT = regex.compile(r"[，,、；;]")
 MIN_BROKEN_LENGTH = 40  # a line shorter than this is a title or heading, not a broken paragraph
 MAX_HEADING = 80
-
-# Lines that start a block of their own: headings, salutations, dated lines.
-_BLOCK_START = regex.compile(
-    r"""^(?:
-        [一二三四五六七八九十百]+[、.．]
-      | [(（][一二三四五六七八九十\d]{1,3}[)）]
-      | \d{1,2}[、.．](?!\d)
-      | 第[一二三四五六七八九十百\d]+[章节条部分篇]
-      | [一二三四五六七八九十]是
-      | (?:首先|其次|再次|最后)[,，]
-      | 同志们 | 各位 | 尊敬的 | 女士们
-      | [(（]\d{4}年
-    )""",
-    regex.VERBOSE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +62,7 @@ _SPACE_CHARS = "".join(sorted(LINE_SPACE))
 # module start with a literal newline and use the standard re module, not regex: re then
 # jumps from newline to newline and tries the rest there only, about twice as fast as
 # regex on these patterns (a pattern starting with a character class is slower still).
-_SPACE_EDGE = re.compile(rf"\n(?:(?<=[{_chars(LINE_SPACE)}]\n)|(?=[{_chars(LINE_SPACE)}]))")
+_SPACE_EDGE = re.compile(rf"\n(?:(?<=[{class_body(LINE_SPACE)}]\n)|(?=[{class_body(LINE_SPACE)}]))")
 
 
 def trim_lines(text: str) -> list[Edit]:
@@ -97,61 +88,12 @@ def trim_lines(text: str) -> list[Edit]:
     return edits
 
 
-def _ends_sentence(line: str) -> bool:
-    # "。”" ends a sentence; "“两个文明”" does not.
-    core = line.rstrip(_CLOSER_CHARS)
-    return not core or core[-1] in TERMINAL
-
-
-_OPEN_TAIL = regex.compile(r"[(（][^()（）]{0,8}$")
-
-
-def _unbalanced_open(line: str) -> bool:
-    """The line stops right after an opening bracket or inside a short bracketed
-    annotation (``戮(lù⏎)力``). A stray "(" further back is a typo, not a break."""
-    # The annotation is at most 9 characters long: only the line's end is searched.
-    return line[-1] in OPENERS or _OPEN_TAIL.search(line, max(0, len(line) - 9)) is not None
-
-
-def is_heading(line: str) -> bool:
-    return _BLOCK_START.match(line) is not None
-
-
-_HAN = regex.compile(r"\p{Han}")
-_LATIN = regex.compile(r"[A-Za-z]")
-# A line can never start with these: it continues the line before (a wrap put the break
-# before the punctuation, "严峻性⏎、不确定性").
-CONTINUATION = frozenset("，、。；：！？）」』”’》〉】,;")
-
-
-# Performance (helper E): ASCII letters counted in C (encode, then delete all but A-Za-z),
-# the same count as len(_LATIN.findall(line)) at a fifth of the cost.
-_NOT_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
-
-
-def is_latin(line: str) -> bool:
-    """A line written in a Latin script (the English version of a bilingual speech)."""
-    letters = len(line.encode("ascii", "ignore").translate(None, _NOT_LETTERS))
-    if letters < 8:
-        return False
-    # letters > 2 * Han characters: Han characters are counted only until there are
-    # enough to say no (a long Chinese line with a few English words stops early).
-    enough = (letters + 1) // 2
-    if len(line) - letters < enough:
-        return True  # not even every other character could be Han
-    return next(islice(_HAN.finditer(line), enough - 1, None), None) is None
-
-
-def _same_script(a: str, b: str) -> bool:
-    return is_latin(a) == is_latin(b)
-
-
 def _is_broken(a: str, b: str) -> bool:
     """Does line ``a`` stop in the middle of a sentence that ``b`` continues?"""
     if not a or not b:
         return False
-    if b[0] not in CONTINUATION and b[0] not in ")）" and _ends_sentence(a) and not (
-        _unbalanced_open(a)
+    if b[0] not in CONTINUATION and b[0] not in ")）" and ends_sentence(a) and not (
+        unbalanced_open(a)
     ):
         return False  # the common case, decided without the regex checks below
     if is_heading(b) or is_latin(a) or is_latin(b):
@@ -161,9 +103,9 @@ def _is_broken(a: str, b: str) -> bool:
     # A numbered line is a heading when heading-sized; a long one is a paragraph that
     # opens with its heading (previews flatten both into one line).
     heading = is_heading(a) and len(a) < MAX_HEADING
-    if _unbalanced_open(a) or b[0] in ")）":
+    if unbalanced_open(a) or b[0] in ")）":
         return not heading or a[-1] in OPENERS
-    if heading or _ends_sentence(a):
+    if heading or ends_sentence(a):
         return False
     return len(a) >= MIN_BROKEN_LENGTH and PROSE_PUNCT.search(a) is not None
 
@@ -172,16 +114,16 @@ def _is_broken(a: str, b: str) -> bool:
 # at a run of newlines between non-blank lines a and b where
 #   - b starts with a continuation or ")", or
 #   - a ends with an opener, or has "(" or "（" in its last 9 characters with no bracket
-#     after it (_unbalanced_open; one fixed-width lookbehind per distance), or
+#     after it (unbalanced_open; one fixed-width lookbehind per distance), or
 #   - a does not end with a terminal and is MIN_BROKEN_LENGTH long (a shorter one that
 #     does not end a sentence fails _is_broken's last test).
 # Anywhere else _is_broken(a, b) is False; most breaks are found there without Python.
 # (Closers are not stripped here: a long line ending with one is a candidate too.)
 _OPEN_AT = "|".join(rf"(?<=[(（][^()（）\n]{{{k}}}\n)" for k in range(9))
 _MAYBE_BROKEN = re.compile(
-    rf"\n(?:(?:(?<=[^{_chars(TERMINAL)}\n]\n)"
-    rf"(?:(?<=[^\n]{{{MIN_BROKEN_LENGTH}}}\n)|(?<=[{_chars(OPENERS)}]\n))|{_OPEN_AT})\n*(?=[^\n])"
-    rf"|(?<=[^\n]\n)\n*(?=[{_chars(CONTINUATION)})）]))"
+    rf"\n(?:(?:(?<=[^{class_body(TERMINAL)}\n]\n)"
+    rf"(?:(?<=[^\n]{{{MIN_BROKEN_LENGTH}}}\n)|(?<=[{class_body(OPENERS)}]\n))|{_OPEN_AT})\n*(?=[^\n])"
+    rf"|(?<=[^\n]\n)\n*(?=[{class_body(CONTINUATION)})）]))"
 )
 _NEWLINES = re.compile(r"\n*")
 
@@ -211,164 +153,6 @@ def join_broken_lines(text: str) -> list[Edit]:
             a_end, b_start = b_end, _NEWLINES.match(text, b_end).end()
             if b_start == len(text):
                 break
-    return edits
-
-
-WRAP_MIN = 20  # a hard-wrapped line has at least this many characters
-WRAP_TOLERANCE = 2  # the full lines of one wrap width differ by at most this much
-
-
-class _CharWidths(dict):
-    """Character -> columns, each looked up in ``unicodedata`` once per process."""
-
-    def __missing__(self, c: str) -> int:
-        width = self[c] = 2 if unicodedata.east_asian_width(c) in "WF" else 1
-        return width
-
-
-_WIDTHS = _CharWidths()
-
-
-def display_width(line: str) -> int:
-    """Columns on a terminal: wide (CJK) characters count two."""
-    return sum(map(_WIDTHS.__getitem__, line))  # a dict hit per character, no Python loop
-
-
-_NUMBERED = regex.compile(
-    r"^(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)"
-    r"|第[一二三四五六七八九十百\d]+[章节条部分篇])"
-)
-
-
-def _wrap_candidate(line: str) -> bool:
-    # A numbered heading is never a wrapped line; "同志们，…" at full width is.
-    return (
-        len(line) >= WRAP_MIN
-        and not _ends_sentence(line)
-        and not _NUMBERED.match(line)
-        and _HAN.search(line) is not None
-    )
-
-
-_INDENT = " \t\u3000\xa0"
-
-# Lines that may be wrap candidates: at least WRAP_MIN characters, not ending with a
-# terminal (a stripped line that ends with one ends a sentence).
-_MAYBE_WRAPPED = rf"(?<=[^{_chars(TERMINAL)}\n]\n)(?<=[^\n]{{{WRAP_MIN}}}\n)"
-_MAYBE_WRAPPED_LINES = re.compile(rf"\n{_MAYBE_WRAPPED}")
-# Two of them as adjacent rows (only blank lines between): group 1 is the second one.
-_MAYBE_WRAPPED_PAIR = re.compile(
-    rf"\n{_MAYBE_WRAPPED}(?=(?:[{_INDENT}]*\n)*+"
-    rf"([^\n]{{{WRAP_MIN},}}+)(?<=[^{_chars(TERMINAL)}\n]))"
-)
-
-
-def wrap_width(lines: list[str]) -> tuple[Callable[[str], int], int] | None:
-    """The fixed width a document was hard-wrapped at, if it was.
-
-    Evidence: at least three lines of (nearly) one width that stop mid-sentence, two of
-    them one after the other (parallel headings of equal length are never adjacent;
-    the lines of one wrapped paragraph are). Width is measured in characters and in
-    display columns; the measure with the stronger evidence wins.
-    """
-    return _wrap_width("\n".join(lines))  # the lines of a text (no newline in them)
-
-
-def _wrap_width(text: str) -> tuple[Callable[[str], int], int] | None:
-    # Only the candidate lines count, and few lines may be candidates: the regexes find
-    # those, so most lines are never measured (nor even split off).
-    for m in _MAYBE_WRAPPED_PAIR.finditer(text):
-        a = text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip(_INDENT)
-        b = m.group(1).strip(_INDENT)
-        if (
-            _wrap_candidate(a)
-            and _wrap_candidate(b)
-            and (
-                abs(len(a) - len(b)) <= WRAP_TOLERANCE
-                or abs(display_width(a) - display_width(b)) <= WRAP_TOLERANCE
-            )
-        ):
-            break
-    else:
-        return None  # no two adjacent candidates of one width: the common case
-    ends = [m.start() for m in _MAYBE_WRAPPED_LINES.finditer(text)]
-    if len(text) - text.rfind("\n") > WRAP_MIN:  # the last line has no newline
-        ends.append(len(text))
-    rows = []  # the candidates
-    next_adjacent = []  # is the next candidate the next row (only blank lines between)?
-    prev_end = None
-    for end in ends:
-        start = text.rfind("\n", 0, end) + 1
-        row = text[start:end].strip(_INDENT)
-        if _wrap_candidate(row):
-            if prev_end is not None:
-                next_adjacent.append(not text[prev_end:start].strip(_INDENT + "\n"))
-            rows.append(row)
-            prev_end = end
-    next_adjacent.append(False)
-    if len(rows) < 3:
-        return None
-    best = None
-    for measure in (len, display_width):
-        widths = list(map(measure, rows))
-        counts = Counter(widths)
-        adjacent: set[int] = set()
-        for i, w in enumerate(widths):
-            if next_adjacent[i] and abs(widths[i + 1] - w) <= WRAP_TOLERANCE:
-                adjacent.update((w, widths[i + 1]))
-        for w in sorted(adjacent, reverse=True):
-            n = sum(counts.get(v, 0) for v in range(w - WRAP_TOLERANCE, w + 1))
-            if n >= 3 and (best is None or n > best[2]):
-                best = (measure, w, n)
-    return (best[0], best[1]) if best else None
-
-
-def join_wrapped_lines(text: str) -> list[Edit]:
-    """Rejoin paragraphs hard-wrapped at a fixed width (``'…做好今年的经济工⏎作意义重大'``).
-
-    Only in a document that shows a wrap width (``wrap_width``): a line of that width that
-    stops mid-sentence is joined to the next non-blank line, unless that one is a heading
-    or in another script. Runs before trimming: where paragraphs open with an indent (and
-    not every line is indented), a full line is joined even after a full stop, unless the
-    next line is indented.
-    """
-    found = _wrap_width(text)
-    if found is None:
-        return []
-    lines = text.split("\n")
-    measure, width = found
-    filled = [line for line in lines if line.strip(_INDENT)]
-    indented = sum(1 for line in filled if line[0] in _INDENT)
-    indent_marks_paragraphs = 2 <= indented < len(filled)
-    edits = []
-    offsets = []
-    pos = 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
-    prev = None
-    for i, raw in enumerate(lines):
-        line = raw.strip(_INDENT)
-        if not line:
-            continue
-        if prev is not None:
-            a = lines[prev].strip(_INDENT)
-            starts_paragraph = raw[0] in _INDENT
-            full = width - WRAP_TOLERANCE <= measure(a) <= width
-            stops = _wrap_candidate(a) or (
-                indent_marks_paragraphs and not starts_paragraph and len(a) >= WRAP_MIN
-                and not _NUMBERED.match(a)
-            )
-            if (
-                full
-                and stops
-                and not (indent_marks_paragraphs and starts_paragraph)
-                and not is_heading(line)
-                and _same_script(a, line)
-            ):
-                start = offsets[prev] + len(lines[prev].rstrip(_INDENT))
-                edits.append(Edit(start, offsets[i] + len(raw) - len(raw.lstrip(_INDENT))))
-        prev = i
     return edits
 
 
@@ -456,7 +240,7 @@ def drop_duplicate_titles(text: str) -> list[Edit]:
     return edits
 
 
-_BLANK_RUN = re.compile(rf"\n(?:[{_chars(LINE_SPACE)}]*\n)+")  # regex's \n(?:[^\S\n]*\n)+
+_BLANK_RUN = re.compile(rf"\n(?:[{class_body(LINE_SPACE)}]*\n)+")  # regex's \n(?:[^\S\n]*\n)+
 
 
 def drop_blank_lines(text: str) -> list[Edit]:
