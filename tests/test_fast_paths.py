@@ -231,3 +231,18 @@ def test_choose_at_the_thresholds():
             candidates = [("gb18030", text)] + ([("big5hkscs", other)] if other else [])
             assert _choose(candidates) == plain_choose(candidates), (share, other)
             assert _choose(candidates[::-1]) == plain_choose(candidates[::-1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="\r\n\u2028\u2029\x85\x0b\x0ca\ufeff\u200b 字", max_size=30))
+def test_normalize_turns_line_breaks_into_lf_as_the_pattern_does(text):
+    from speechclean.pipeline import _INVISIBLE, _NEWLINES, Pipeline
+
+    notes: list[str] = []
+    got = Pipeline._normalize(text, notes)
+    newlines = len(_NEWLINES.findall(text))
+    expected = _NEWLINES.sub("\n", text)
+    invisible = len(_INVISIBLE.findall(expected))
+    assert got == _INVISIBLE.sub("", expected)
+    assert any(f"{newlines} CR/CRLF" in n for n in notes) == bool(newlines)
+    assert any(f"{invisible} BOM" in n for n in notes) == bool(invisible)

@@ -45,7 +45,7 @@ NOT_REGEX_SPACE = "\x1c\x1d\x1e\x1f"
 
 def visible_chars(text: str) -> int:
     return len("".join(text.split())) + sum(map(text.count, NOT_REGEX_SPACE))
-_NEWLINE_CHARS = "\r\u2028\u2029\x85\x0b\x0c"  # what _NEWLINES needs to find anything
+_OTHER_NEWLINE_CHARS = "\u2028\u2029\x85\x0b\x0c"  # _NEWLINES' others, after CR and CRLF
 _INVISIBLE_CHARS = "\ufeff\u200b\u200c\u200d\u2060\u180e\u00ad"
 
 
@@ -336,9 +336,14 @@ class Pipeline:
     @staticmethod
     def _normalize(text: str, notes: list[str]) -> str:
         # One ``in`` per character is far cheaper than a regex pass over text that has none.
-        newlines = len(_NEWLINES.findall(text)) if any(c in text for c in _NEWLINE_CHARS) else 0
-        if newlines:
+        newlines = 0
+        if "\r" in text:  # CRLF (or CR) files: str.replace does what _NEWLINES would, in C
+            newlines = text.count("\r")  # a CRLF counts once, like a lone CR
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if any(c in text for c in _OTHER_NEWLINE_CHARS):
+            newlines += len(_NEWLINES.findall(text))
             text = _NEWLINES.sub("\n", text)
+        if newlines:
             notes.append(f"normalize: {newlines} CR/CRLF/other line breaks made LF")
         invisible = (
             len(_INVISIBLE.findall(text)) if any(c in text for c in _INVISIBLE_CHARS) else 0
