@@ -246,3 +246,18 @@ def test_normalize_turns_line_breaks_into_lf_as_the_pattern_does(text):
     assert got == _INVISIBLE.sub("", expected)
     assert any(f"{newlines} CR/CRLF" in n for n in notes) == bool(newlines)
     assert any(f"{invisible} BOM" in n for n in notes) == bool(invisible)
+
+
+def test_inputs_are_selected_as_pure_path_match_selects(tmp_path):
+    from pathlib import PurePosixPath
+
+    from speechclean.io import iter_inputs
+
+    for rel in ["a.txt", "B.TXT", "0.txt", "sub/c.txt", "sub/deep/d.md", "x.txt.bak", "ab.txt"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    every = [rel for _, rel in iter_inputs(tmp_path, "*")]  # walk order
+    assert len(every) == 7
+    for glob in ["*.txt", "*.TXT", "0*", "[ab]*.txt", "*", "sub/*.txt", "*/*.md", "./*.txt"]:
+        got = [rel for _, rel in iter_inputs(tmp_path, glob)]
+        assert got == [r for r in every if PurePosixPath(r).match(str(PurePosixPath(glob)))], glob

@@ -8,6 +8,7 @@ import secrets
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
 from .errors import UsageError
@@ -34,7 +35,10 @@ def iter_inputs(src: Path, glob: str = "*.txt") -> Iterator[tuple[Path, str]]:
     if not src.is_dir():
         yield src, src.name
         return
-    pattern = PurePosixPath(glob)
+    # A glob of one component (the usual "*.txt") matches the file name: fnmatchcase is
+    # what PurePosixPath.match does then, without a path object per file.
+    glob = str(PurePosixPath(glob))
+    one_part = "/" not in glob
     unreadable: list[OSError] = []
     for root, dirs, files in os.walk(src, followlinks=False, onerror=unreadable.append):
         while unreadable:
@@ -43,11 +47,12 @@ def iter_inputs(src: Path, glob: str = "*.txt") -> Iterator[tuple[Path, str]]:
             yield _failed_folder(src, unreadable.pop(0))
         dirs[:] = sorted(d for d in dirs if not d.startswith(TEMP_PREFIX))
         base = Path(root)
+        prefix = base.relative_to(src).as_posix() + "/" if base != src else ""
         for name in sorted(files):
             if name.startswith(TEMP_PREFIX):
                 continue
-            rel = (base / name).relative_to(src).as_posix()
-            if PurePosixPath(rel).match(str(pattern)):
+            rel = prefix + name
+            if fnmatchcase(name, glob) if one_part else PurePosixPath(rel).match(glob):
                 yield base / name, rel
     for exc in unreadable:  # the last folders walked
         yield _failed_folder(src, exc)
