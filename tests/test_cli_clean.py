@@ -246,6 +246,28 @@ def test_rerun_skips_up_to_date_outputs_and_force_redoes_them(src, tmp_path):
     assert all(line["encoding"] for line in read_report(report))  # every file was cleaned
 
 
+def test_rerun_judges_outputs_by_size_and_time_before_reading_them(src, tmp_path, monkeypatch):
+    from speechclean import runner
+
+    dest = tmp_path / "out"
+    assert run("clean", src, "-o", dest).exit_code == 0
+    read = []
+    original = runner.LocalFiles.read
+    monkeypatch.setattr(runner.LocalFiles, "read",
+                        staticmethod(lambda path: read.append(Path(path)) or original(path)))
+    assert "0 written, 5 up to date" in run("clean", src, "-o", dest, "--jobs", "1").stderr
+    assert read and not any(dest in p.parents for p in read)  # inputs only: no output read
+    # an output rewritten with as many bytes has another modification time: it is read,
+    # found changed, and written again
+    out = dest / SEED_NAMES[1]
+    good = out.read_bytes()
+    out.write_bytes(bytes(len(good)))
+    stat = out.stat()
+    os.utime(out, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert "1 written, 4 up to date" in run("clean", src, "-o", dest).stderr
+    assert out.read_bytes() == good
+
+
 def test_user_rules_dir_is_added_and_changes_the_fingerprint(src, tmp_path):
     rules = tmp_path / "my-rules" / "common"
     rules.mkdir(parents=True)

@@ -103,6 +103,19 @@ class RayFiles:
         with fs.open_input_stream(fs_path) as fh:
             return fh.read()
 
+    def stat(self, path) -> tuple[int, int] | None:
+        """(size, mtime_ns) of an output, None if there is none or the store has no time."""
+        local = self.local_path(path)
+        if local is not None:
+            return LOCAL_FILES.stat(local)
+        from pyarrow.fs import FileType
+
+        fs, fs_path = self.filesystem(path)
+        info = fs.get_file_info(fs_path)
+        if info.type != FileType.File or info.mtime_ns is None:
+            return None
+        return info.size, info.mtime_ns
+
     def write(self, path, data: bytes) -> bool:
         """False when the output already held exactly ``data`` (nothing was written)."""
         local = self.local_path(path)
